@@ -1,0 +1,113 @@
+import keras
+import numpy as np
+import pytest
+
+from utils import config
+
+NB = "01_basic_autoencoder"
+
+
+@pytest.mark.parametrize("env, ci, expected", [
+    ("fast", None, "fast"), ("full", None, "full"), ("FULL", "1", "full"),
+    (None, "true", "fast"), (None, None, "full"),
+])
+def test_resolve_mode(monkeypatch, env, ci, expected):
+    for name, value in (("AE_MODE", env), ("CI", ci)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert config.resolve_mode() == expected
+
+
+def test_resolve_mode_bad_value_names_variable(monkeypatch):
+    monkeypatch.setenv("AE_MODE", "quick")
+    with pytest.raises(config.ConfigError, match=r"AE_MODE.*'quick'.*fast"):
+        config.resolve_mode()
+
+
+def test_data_source_fast_mode_is_always_embedded(monkeypatch):
+    monkeypatch.setenv("AE_DATA", "mnist")
+    assert config.resolve_data_source("fast") == "embedded"
+    assert config.resolve_data_source("full") == "mnist"
+    monkeypatch.setenv("AE_DATA", "cifar")
+    with pytest.raises(config.ConfigError, match="AE_DATA.*'cifar'"):
+        config.resolve_data_source("full")
+
+
+def test_backend_resolution(monkeypatch):
+    monkeypatch.delenv("AE_BACKEND", raising=False)
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    assert config.resolve_backend() == "tensorflow"
+    monkeypatch.setenv("AE_BACKEND", "jax")
+    assert config.resolve_backend() == "jax"
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    with pytest.raises(config.ConfigError, match="AE_BACKEND.*KERAS_BACKEND"):
+        config.resolve_backend()
+    monkeypatch.delenv("KERAS_BACKEND")
+    monkeypatch.setenv("AE_BACKEND", "mxnet")
+    with pytest.raises(config.ConfigError, match="'mxnet'"):
+        config.resolve_backend()
+
+
+def test_budgets_cover_both_modes_with_same_keys():
+    for nb, modes in config.BUDGETS.items():
+        assert set(modes) == set(config.MODES), nb
+        assert set(modes["fast"]) == set(modes["full"]), nb
+
+
+def test_bars_have_op_and_both_modes_and_fast_is_not_stricter():
+    for nb, bars in config.BARS.items():
+        assert nb in config.BUDGETS
+        for name, spec in bars.items():
+            assert spec["op"] in ("<=", ">="), name
+            assert {"fast", "full", "text"} <= set(spec), name
+            if spec["op"] == "<=":
+                assert spec["fast"] >= spec["full"], name
+            else:
+                assert spec["fast"] <= spec["full"], name
+
+
+def test_setup_returns_budget_and_bars_for_mode(monkeypatch, capsys):
+    monkeypatch.delenv("AE_BACKEND", raising=False)
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    cfg = config.setup(NB, mode="fast", seed=3)
+    assert cfg.mode == "fast" and cfg.seed == 3 and cfg.data_source == "embedded"
+    assert cfg.backend == keras.backend.backend() == "tensorflow"
+    assert cfg.budget.n_train == config.BUDGETS[NB]["fast"]["n_train"]
+    assert cfg.bar("linear_ae_mse_over_pca") == ("<=", config.BARS[NB]["linear_ae_mse_over_pca"]["fast"])
+    assert "mode=fast" in capsys.readouterr().out
+    with pytest.raises(AttributeError, match="read-only"):
+        cfg.budget.n_train = 5
+    with pytest.raises(AttributeError, match="no entry 'epochz'"):
+        cfg.budget.epochz
+
+
+def test_setup_seeds_numpy_and_keras():
+    config.setup(NB, mode="fast", seed=7, verbose=False)
+    a = np.random.rand(3), keras.ops.convert_to_numpy(keras.random.normal((3,)))
+    config.setup(NB, mode="fast", seed=7, verbose=False)
+    b = np.random.rand(3), keras.ops.convert_to_numpy(keras.random.normal((3,)))
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(notebook="99_nothing"), "notebook is '99_nothing'"),
+    (dict(notebook=NB, seed=-1), "seed is -1"),
+    (dict(notebook=NB, mode="slow"), "'slow'"),
+])
+def test_setup_bad_input(kwargs, match):
+    with pytest.raises(config.ConfigError, match=match):
+        config.setup(verbose=False, **kwargs)
+
+
+def test_setup_bad_seed_env(monkeypatch):
+    monkeypatch.setenv("AE_SEED", "abc")
+    with pytest.raises(config.ConfigError, match="AE_SEED is 'abc'"):
+        config.setup(NB, verbose=False)
+
+
+def test_get_budget_bad_mode():
+    with pytest.raises(config.ConfigError, match="mode is 'x'"):
+        config.get_budget(NB, "x")

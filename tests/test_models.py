@@ -1,0 +1,58 @@
+import keras
+import numpy as np
+import pytest
+
+from utils import models
+
+
+def test_dense_autoencoder_shapes_and_shared_layers():
+    parts = models.build_dense_autoencoder((28, 28, 1), code_dim=8, hidden=(32, 16))
+    x = np.random.default_rng(0).random((5, 28, 28, 1)).astype("float32")
+    h = parts.encoder.predict(x, verbose=0)
+    r = parts.decoder.predict(h, verbose=0)
+    assert h.shape == (5, 8) and r.shape == (5, 28, 28, 1)
+    np.testing.assert_allclose(parts.autoencoder.predict(x, verbose=0), r, rtol=1e-5, atol=1e-6)
+    assert 0.0 <= r.min() and r.max() <= 1.0  # sigmoid output
+    # one set of weights: the autoencoder's are the encoder's plus the decoder's
+    assert parts.autoencoder.count_params() == (parts.encoder.count_params()
+                                                + parts.decoder.count_params())
+
+
+def test_dense_autoencoder_parameter_count():
+    parts = models.build_dense_autoencoder((784,), code_dim=32, hidden=(256,))
+    expected = (784 * 256 + 256) + (256 * 32 + 32) + (32 * 256 + 256) + (256 * 784 + 784)
+    assert parts.autoencoder.count_params() == expected
+
+
+def test_input_noise_only_while_training():
+    parts = models.build_dense_autoencoder((10,), code_dim=2, hidden=(), input_noise=0.5)
+    x = np.ones((4, 10), "float32")
+    a = parts.autoencoder(x, training=False)
+    b = parts.autoencoder(x, training=False)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b))
+    c = parts.autoencoder(x, training=True)
+    assert not np.allclose(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(c))
+
+
+def test_linear_autoencoder_is_affine():
+    parts = models.build_linear_autoencoder((6,), code_dim=2)
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(1, 6)).astype("float32"), rng.normal(size=(1, 6)).astype("float32")
+    f = lambda v: parts.autoencoder.predict(v, verbose=0)
+    # affine maps preserve midpoints
+    np.testing.assert_allclose(f((x + y) / 2), (f(x) + f(y)) / 2, rtol=1e-4, atol=1e-5)
+    assert models.decoder_matrix(parts).shape == (2, 6)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(input_shape=784), "input_shape is 784"),
+    (dict(input_shape=(28, 0)), r"input_shape is \(28, 0\)"),
+    (dict(code_dim=0), "code_dim is 0"),
+    (dict(code_dim=2.5), "code_dim is 2.5"),
+    (dict(hidden=256), "hidden is 256"),
+    (dict(hidden=(64, -1)), "each width in hidden is -1"),
+    (dict(input_noise=-0.1), "input_noise is -0.1"),
+])
+def test_bad_arguments_are_named(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        models.build_dense_autoencoder(**kwargs)

@@ -1,0 +1,262 @@
+"""Run mode, seeding, backend and log set-up: the one call at the top of every notebook.
+
+``setup("01_basic_autoencoder")`` reads the environment, quiets TensorFlow, seeds every
+random generator, and hands the notebook its budgets (epochs, sample counts, ...) and the
+bars its results are checked against, for the current mode, from the tables below. A
+notebook never branches on the mode itself: it only reads ``cfg.budget`` and ``cfg.bars``.
+
+Environment variables
+---------------------
+``AE_MODE``     ``fast`` or ``full``. Unset: ``fast`` when ``CI`` is set, else ``full``.
+``AE_DATA``     ``auto`` | ``embedded`` | ``mnist`` | ``fashion_mnist`` (default ``auto``).
+                Fast mode always uses ``embedded`` (CI has no network).
+``AE_SEED``     integer seed (default 0).
+``KERAS_BACKEND`` / ``AE_BACKEND``  Keras backend (default ``tensorflow``).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+MODES = ("fast", "full")
+DATA_SOURCES = ("auto", "embedded", "mnist", "fashion_mnist")
+BACKENDS = ("tensorflow", "jax", "torch")
+
+# ---------------------------------------------------------------------------------------
+# Budgets: every number of samples, epochs or grid size a notebook uses, per mode.
+# ---------------------------------------------------------------------------------------
+BUDGETS: dict[str, dict[str, dict[str, Any]]] = {
+    "01_basic_autoencoder": {
+        "fast": dict(
+            n_train=1000, n_val=200, n_test=500,
+            ae_epochs=8, ae_hidden=(256,), ae_code=32, ae_noise=0.2, ae_lr=3e-3,
+            linear_k=16, linear_epochs=40, linear_lr=1e-2, linear_batch=64,
+            sweep_ks=(2, 8, 32), sweep_epochs=8,
+            rmsprop_steps=60, rmsprop_lr=1e-3,
+            n_show=8, batch_size=32,
+        ),
+        "full": dict(
+            n_train=None, n_val=None, n_test=None,
+            ae_epochs=60, ae_hidden=(256,), ae_code=32, ae_noise=0.2, ae_lr=3e-3,
+            linear_k=16, linear_epochs=150, linear_lr=1e-2, linear_batch=512,
+            sweep_ks=(2, 8, 32, 64), sweep_epochs=60,
+            rmsprop_steps=600, rmsprop_lr=1e-3,
+            n_show=10, batch_size=128,
+        ),
+    },
+}
+
+# ---------------------------------------------------------------------------------------
+# Bars: what each headline result must reach. ``op`` is "<=" or ">="; ``full`` is the
+# course's quality bar (DESIGN.md), ``fast`` the looser bar that still fails when nothing
+# was learned.
+# ---------------------------------------------------------------------------------------
+BARS: dict[str, dict[str, dict[str, Any]]] = {
+    "01_basic_autoencoder": {
+        "linear_ae_mse_over_pca": dict(
+            op="<=", full=1.01, fast=1.10,
+            text="linear AE test MSE / PCA test MSE at the same k"),
+        "min_principal_cosine": dict(
+            op=">=", full=0.999, fast=0.95,
+            text="smallest cosine of the principal angles, decoder span vs PCA subspace"),
+        "min_recovered_component_cosine": dict(
+            op=">=", full=0.99, fast=0.70,
+            text="smallest |cos| between a recovered component and its principal component"),
+        "max_nonlinear_over_pca": dict(
+            op="<=", full=1.0, fast=2.0,
+            text="largest (nonlinear AE test MSE / PCA test MSE) over the k sweep"),
+        "nonlinear_ae_mse_over_mean_image": dict(
+            op="<=", full=0.25, fast=0.6,
+            text="dense AE test MSE / MSE of predicting the mean training image"),
+        "rmsprop_max_abs_diff": dict(
+            op="<=", full=1e-6, fast=1e-6,
+            text="largest |w_hand - w_keras| after training with both RMSprops"),
+    },
+}
+
+
+class ConfigError(ValueError):
+    """A set-up argument or environment variable has a value the course cannot use."""
+
+
+class _AttrDict(Mapping):
+    """A read-only mapping whose keys are also attributes (``cfg.budget.epochs``)."""
+
+    def __init__(self, data: Mapping[str, Any], what: str):
+        object.__setattr__(self, "_data", MappingProxyType(dict(data)))
+        object.__setattr__(self, "_what", what)
+
+    def __getitem__(self, key):
+        try:
+            return self._data[key]
+        except KeyError:
+            raise KeyError(f"{self._what} has no entry {key!r}; it has: "
+                           f"{', '.join(sorted(self._data))}") from None
+
+    def __getattr__(self, key):
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            return self[key]
+        except KeyError as exc:
+            raise AttributeError(str(exc)) from None
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+    def __setattr__(self, key, value):
+        raise AttributeError(f"{self._what} is read-only")
+
+    def __repr__(self):
+        return f"{self._what}({dict(self._data)!r})"
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What ``setup`` decided: mode, seed, data source, backend, budgets and bars."""
+
+    notebook: str
+    mode: str
+    seed: int
+    data_source: str
+    backend: str
+    budget: Mapping[str, Any] = field(repr=False)
+    bars: Mapping[str, Mapping[str, Any]] = field(repr=False)
+
+    def bar(self, name: str) -> tuple[str, float]:
+        """Return ``(op, threshold)`` of the bar called ``name`` for the current mode."""
+        spec = self.bars[name]
+        return spec["op"], spec[self.mode]
+
+    def summary(self) -> str:
+        return (f"{self.notebook}: mode={self.mode}, data={self.data_source}, "
+                f"backend={self.backend}, seed={self.seed}")
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+def resolve_mode(mode: str | None = None) -> str:
+    """The run mode: the argument, else ``AE_MODE``, else fast under CI, else full."""
+    if mode is None:
+        mode = _env("AE_MODE")
+    if mode is None:
+        mode = "fast" if _env("CI") else "full"
+    mode = str(mode).lower()
+    if mode not in MODES:
+        raise ConfigError(f"mode (AE_MODE) is {mode!r}; expected one of {MODES}.")
+    return mode
+
+
+def resolve_data_source(mode: str, source: str | None = None) -> str:
+    """The data source: the argument, else ``AE_DATA``, else ``auto``; fast mode → embedded."""
+    if source is None:
+        source = _env("AE_DATA", "auto")
+    source = str(source).lower()
+    if source not in DATA_SOURCES:
+        raise ConfigError(f"data source (AE_DATA) is {source!r}; expected one of {DATA_SOURCES}.")
+    if mode == "fast":
+        return "embedded"
+    return source
+
+
+def resolve_backend() -> str:
+    """The Keras backend from ``AE_BACKEND`` or ``KERAS_BACKEND`` (default tensorflow)."""
+    ae, keras_env = _env("AE_BACKEND"), _env("KERAS_BACKEND")
+    if ae and keras_env and ae != keras_env:
+        raise ConfigError(f"AE_BACKEND is {ae!r} but KERAS_BACKEND is {keras_env!r}; "
+                          "set one of them, or both to the same backend.")
+    backend = (ae or keras_env or "tensorflow").lower()
+    if backend not in BACKENDS:
+        raise ConfigError(f"backend (AE_BACKEND / KERAS_BACKEND) is {backend!r}; "
+                          f"expected one of {BACKENDS}.")
+    return backend
+
+
+def quiet_logs() -> None:
+    """Quiet TensorFlow's C++ logs and oneDNN notices (call before TensorFlow is imported).
+
+    Level 3 rather than 2: TF 2.21's tf.data prints a harmless "NodeDef mentions attribute
+    use_unbounded_threadpool" *error* line into notebook outputs at level 2. Python
+    exceptions are unaffected.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and the Keras backend; make TensorFlow ops deterministic."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError(f"seed is {seed!r}; expected a non-negative integer.")
+    import numpy as np
+    random.seed(seed)
+    np.random.seed(seed)
+    import keras
+    keras.utils.set_random_seed(seed)
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+        tf.config.experimental.enable_op_determinism()
+
+
+def get_budget(notebook: str, mode: str) -> Mapping[str, Any]:
+    """The budgets of ``notebook`` in ``mode`` (a read-only mapping with attribute access)."""
+    if notebook not in BUDGETS:
+        raise ConfigError(f"notebook is {notebook!r}; expected one of {sorted(BUDGETS)}.")
+    if mode not in MODES:
+        raise ConfigError(f"mode is {mode!r}; expected one of {MODES}.")
+    return _AttrDict(BUDGETS[notebook][mode], f"budget[{notebook}, {mode}]")
+
+
+def setup(notebook: str, *, mode: str | None = None, seed: int | None = None,
+          data_source: str | None = None, verbose: bool = True) -> Setup:
+    """Set up a notebook: mode, quiet logs, backend, seeds; return budgets and bars.
+
+    Args:
+        notebook: the notebook's name without ``.ipynb``, e.g. ``"01_basic_autoencoder"``.
+        mode: ``"fast"`` or ``"full"``; default from ``AE_MODE`` / ``CI``.
+        seed: non-negative integer; default ``AE_SEED`` or 0.
+        data_source: one of ``DATA_SOURCES``; default ``AE_DATA`` or ``auto``.
+        verbose: print one line saying what was chosen.
+
+    Returns:
+        A ``Setup`` with ``mode``, ``seed``, ``data_source``, ``backend``, ``budget`` and
+        ``bars``.
+    """
+    if notebook not in BUDGETS:
+        raise ConfigError(f"notebook is {notebook!r}; expected one of {sorted(BUDGETS)}.")
+    mode = resolve_mode(mode)
+    data_source = resolve_data_source(mode, data_source)
+    if seed is None:
+        raw = _env("AE_SEED", "0")
+        try:
+            seed = int(raw)
+        except ValueError:
+            raise ConfigError(f"AE_SEED is {raw!r}; expected a non-negative integer.") from None
+    quiet_logs()
+    backend = resolve_backend()
+    os.environ["KERAS_BACKEND"] = backend
+    seed_everything(seed)
+    import keras
+    if keras.backend.backend() != backend:
+        raise ConfigError(
+            f"Keras was already imported with the {keras.backend.backend()!r} backend, but "
+            f"{backend!r} was asked for; restart the kernel and call setup() first.")
+    bars = {name: _AttrDict(spec, f"bar {name}") for name, spec in BARS.get(notebook, {}).items()}
+    cfg = Setup(notebook=notebook, mode=mode, seed=seed, data_source=data_source,
+                backend=backend, budget=get_budget(notebook, mode),
+                bars=_AttrDict(bars, f"bars[{notebook}]"))
+    if verbose:
+        print(cfg.summary())
+    return cfg

@@ -1,0 +1,320 @@
+"""The course runner: execute every notebook in order and build ``build/``.
+
+    python -m utils.course                 # full mode (default for people), all notebooks
+    python -m utils.course --mode fast     # tiny budgets, as CI uses
+    python -m utils.course --only 01 03    # some notebooks (by number or name)
+    python -m utils.course --store         # also write the executed notebooks back into
+                                           # notebooks/ (maintainers: the stored outputs)
+
+It writes, for each notebook, the executed ``.ipynb`` and an HTML page into ``build/``, then
+``build/results.json`` (per notebook and metric: value, bar, passed, mode, data source,
+backend, wall time) and ``build/index.html`` linking the pages in order with their headline
+results. Progress is printed as it goes. A failing notebook is reported by name and cell;
+the others still run, and the command exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import config
+from .report import RESULTS_DIR_ENV
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+NOTEBOOK_PATTERN = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
+
+
+@dataclass
+class NotebookRun:
+    """The outcome of executing one notebook."""
+
+    notebook: str
+    status: str = "not run"          # passed | failed
+    wall_time_s: float = 0.0
+    mode: str = ""
+    data_source: str = ""
+    backend: str = ""
+    metrics: dict = field(default_factory=dict)
+    error: dict | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+def discover(notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
+    """The course notebooks (``NN_name.ipynb``) in ``notebook_dir``, in order."""
+    notebook_dir = Path(notebook_dir)
+    if not notebook_dir.is_dir():
+        raise FileNotFoundError(f"notebook_dir {notebook_dir} is not a folder.")
+    return sorted(p for p in notebook_dir.iterdir() if NOTEBOOK_PATTERN.match(p.name))
+
+
+def select(paths: list[Path], only: list[str] | None) -> list[Path]:
+    """Keep the notebooks named in ``only`` (``"01"``, ``"01_basic_autoencoder"`` or a path)."""
+    if not only:
+        return paths
+    chosen = []
+    for want in only:
+        stem = Path(want).stem
+        hits = [p for p in paths if p.stem == stem or p.stem.split("_", 1)[0] == stem]
+        if not hits:
+            raise ValueError(f"--only {want!r} matches no notebook; expected one of "
+                             f"{[p.stem for p in paths]} or their numbers.")
+        chosen += [p for p in hits if p not in chosen]
+    return chosen
+
+
+class _Progress:
+    """Prints which cell is running, with elapsed time, and a heartbeat on long cells."""
+
+    def __init__(self, name: str, n_code: int, heartbeat_s: float = 30.0):
+        self.name, self.n_code, self.heartbeat_s = name, n_code, heartbeat_s
+        self.t0 = time.perf_counter()
+        self.done = 0
+        self.current: int | None = None
+        self.cell_t0 = self.t0
+        self.error_cell: int | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+
+    def _beat(self):
+        while not self._stop.wait(self.heartbeat_s):
+            if self.current is not None:
+                now = time.perf_counter()
+                print(f"    … {self.name}: cell {self.current} still running "
+                      f"({now - self.cell_t0:.0f} s in the cell, {now - self.t0:.0f} s in all)",
+                      flush=True)
+
+    def on_cell_start(self, cell, cell_index, **_):
+        if cell.cell_type == "code":
+            self.current = cell_index
+            self.cell_t0 = time.perf_counter()
+
+    def on_cell_executed(self, cell, cell_index, **_):
+        if cell.cell_type != "code":
+            return
+        self.done += 1
+        self.current = None
+        now = time.perf_counter()
+        width = 20
+        filled = int(width * self.done / max(self.n_code, 1))
+        print(f"    [{'#' * filled}{'.' * (width - filled)}] {self.name}: code cell "
+              f"{self.done}/{self.n_code} (cell {cell_index}) {now - self.cell_t0:5.1f} s, "
+              f"{now - self.t0:6.1f} s in all", flush=True)
+
+    def on_cell_error(self, cell, cell_index, **_):
+        self.error_cell = cell_index
+
+
+def _error_summary(nb, cell_index: int | None, exc: Exception) -> dict:
+    ename, evalue = type(exc).__name__, str(exc).strip().splitlines()[-1:] or [""]
+    if cell_index is not None:
+        for out in nb.cells[cell_index].get("outputs", []):
+            if out.get("output_type") == "error":
+                ename, evalue = out.get("ename", ename), [out.get("evalue", "")]
+    first_line = ""
+    if cell_index is not None:
+        src = nb.cells[cell_index].source.strip().splitlines()
+        first_line = src[0] if src else ""
+    return dict(cell=cell_index, ename=ename, evalue=evalue[0][:500], source=first_line[:200])
+
+
+def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
+                 store: bool = False) -> NotebookRun:
+    """Execute one notebook into ``build``; never raises for a failing notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    name = path.stem
+    nb = nbformat.read(path, as_version=4)
+    n_code = sum(c.cell_type == "code" for c in nb.cells)
+    results_dir = build / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / f"{name}.json").unlink(missing_ok=True)
+    os.environ[RESULTS_DIR_ENV] = str(results_dir.resolve())
+    os.environ["AE_MODE"] = mode
+
+    progress = _Progress(name, n_code)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}},
+                            on_cell_start=progress.on_cell_start,
+                            on_cell_executed=progress.on_cell_executed,
+                            on_cell_error=progress.on_cell_error)
+    run = NotebookRun(notebook=name, mode=mode)
+    progress.start()
+    t0 = time.perf_counter()
+    try:
+        client.execute()
+        run.status = "passed"
+    except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as exc:
+        run.status = "failed"
+        run.error = _error_summary(nb, progress.error_cell if progress.error_cell is not None
+                                   else progress.current, exc)
+    finally:
+        progress.stop()
+        run.wall_time_s = round(time.perf_counter() - t0, 1)
+
+    recorded = results_dir / f"{name}.json"
+    if recorded.exists():
+        data = json.loads(recorded.read_text(encoding="utf-8"))
+        run.metrics = data.get("metrics", {})
+        run.data_source, run.backend = data.get("data_source", ""), data.get("backend", "")
+        run.mode = data.get("mode", mode)
+    elif run.passed:
+        run.status = "failed"
+        run.error = dict(cell=None, ename="NoResults",
+                         evalue="the notebook recorded no results (report.Report)", source="")
+    if run.passed and any(not m.get("passed") for m in run.metrics.values()):
+        run.status = "failed"
+
+    out_nb = build / f"{name}.ipynb"
+    nbformat.write(nb, out_nb)
+    _write_html(nb, build / f"{name}.html")
+    if store and run.passed:
+        nbformat.write(nb, path)
+        print(f"    stored the executed outputs in {path}", flush=True)
+    return run
+
+
+def _write_html(nb, dest: Path) -> None:
+    from nbconvert import HTMLExporter
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    dest.write_text(body, encoding="utf-8")
+
+
+def _fmt(v) -> str:
+    if isinstance(v, (int, float)):
+        return f"{v:.5g}"
+    return str(v)
+
+
+def results_table(runs: list[NotebookRun]) -> str:
+    """A plain-text table of every notebook's status, time and metrics."""
+    lines = []
+    for r in runs:
+        lines.append(f"{r.notebook}: {r.status.upper()} in {r.wall_time_s:.0f} s "
+                     f"({r.mode} mode, {r.data_source or '?'} data, {r.backend or '?'})")
+        for name, m in r.metrics.items():
+            mark = "ok " if m.get("passed") else "MISSED"
+            lines.append(f"    {mark} {name:36s} {_fmt(m.get('value')):>10s}  "
+                         f"bar {m.get('op')} {_fmt(m.get('bar'))}")
+        if r.error:
+            lines.append(f"    error in cell {r.error.get('cell')}: {r.error.get('ename')}: "
+                         f"{r.error.get('evalue')}")
+    return "\n".join(lines)
+
+
+def write_results(runs: list[NotebookRun], build: Path) -> Path:
+    """Write ``build/results.json``."""
+    from importlib.metadata import version
+    payload = dict(
+        generated=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        machine=dict(platform=platform.platform(), cpus=os.cpu_count(),
+                     python=platform.python_version(), keras=version("keras"),
+                     tensorflow=version("tensorflow")),
+        notebooks={r.notebook: {k: v for k, v in asdict(r).items() if k != "notebook"}
+                   for r in runs})
+    path = build / "results.json"
+    path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    return path
+
+
+def write_index(runs: list[NotebookRun], build: Path) -> Path:
+    """Write ``build/index.html``: the notebooks in order with their headline results."""
+    parts = []
+    for r in runs:
+        badge = ("<span style='color:#1a7f37'>passed</span>" if r.passed
+                 else "<span style='color:#cf222e'>failed</span>")
+        rows = "".join(
+            f"<tr><td>{html.escape(m.get('text', n))}</td><td>{_fmt(m.get('value'))}</td>"
+            f"<td>{html.escape(str(m.get('op')))} {_fmt(m.get('bar'))}</td>"
+            f"<td>{'✅' if m.get('passed') else '❌'}</td></tr>" for n, m in r.metrics.items())
+        err = ""
+        if r.error:
+            err = (f"<p style='color:#cf222e'>Error in cell {r.error.get('cell')}: "
+                   f"{html.escape(str(r.error.get('ename')))}: "
+                   f"{html.escape(str(r.error.get('evalue')))}</p>")
+        parts.append(
+            f"<h2><a href='{r.notebook}.html'>{html.escape(r.notebook)}</a> "
+            f"<small>(<a href='{r.notebook}.ipynb'>notebook</a>)</small></h2>"
+            f"<p>{badge} · {r.wall_time_s:.0f} s · {r.mode} mode · {r.data_source} data · "
+            f"{r.backend}</p>{err}"
+            f"<table><tr><th>result</th><th>value</th><th>bar</th><th></th></tr>{rows}</table>")
+    page = ("<!doctype html><html><head><meta charset='utf-8'><title>Autoencoders course"
+            "</title><style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;"
+            "text-align:left}</style></head><body><h1>Autoencoders — executed course</h1>"
+            + "".join(parts) + "</body></html>")
+    path = build / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m utils.course", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mode", choices=config.MODES, default=None,
+                        help="run mode (default: AE_MODE, else fast under CI, else full)")
+    parser.add_argument("--only", nargs="+", metavar="NB", help="notebooks to run")
+    parser.add_argument("--build", type=Path, default=ROOT / "build", help="output folder")
+    parser.add_argument("--notebooks", type=Path, default=NOTEBOOK_DIR, help=argparse.SUPPRESS)
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    parser.add_argument("--store", action="store_true",
+                        help="write executed notebooks back into notebooks/ when they pass")
+    args = parser.parse_args(argv)
+
+    mode = config.resolve_mode(args.mode)
+    config.quiet_logs()
+    paths = select(discover(args.notebooks), args.only)
+    if not paths:
+        print(f"No notebooks found in {args.notebooks}.", file=sys.stderr)
+        return 1
+    build = args.build
+    build.mkdir(parents=True, exist_ok=True)
+    for extra in (args.notebooks / "figures",):
+        if extra.is_dir():
+            shutil.copytree(extra, build / extra.name, dirs_exist_ok=True)
+
+    print(f"Running {len(paths)} notebook(s) in {mode} mode into {build}/", flush=True)
+    runs, t0 = [], time.perf_counter()
+    for i, path in enumerate(paths, 1):
+        print(f"[{i}/{len(paths)}] {path.stem} …", flush=True)
+        run = run_notebook(path, build, mode, timeout=args.timeout, store=args.store)
+        runs.append(run)
+        where = f" (cell {run.error['cell']}: {run.error['ename']})" if run.error else ""
+        print(f"[{i}/{len(paths)}] {path.stem}: {run.status}{where} in {run.wall_time_s:.0f} s",
+              flush=True)
+    write_results(runs, build)
+    write_index(runs, build)
+    print(f"\nResults ({time.perf_counter() - t0:.0f} s in all; {build / 'index.html'}, "
+          f"{build / 'results.json'}):")
+    print(results_table(runs))
+    failed = [r.notebook for r in runs if not r.passed]
+    if failed:
+        print(f"\nFAILED: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

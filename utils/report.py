@@ -1,0 +1,122 @@
+"""Headline results of a notebook, checked against the course's bars.
+
+A notebook records each headline number once it has measured it on held-out data::
+
+    rep = report.Report(cfg)
+    rep.record("linear_ae_mse_over_pca", ratio)
+    rep          # shows the table: value, bar, passed
+    rep.check()  # AssertionError naming every bar that was missed
+
+The bar (``<=`` or ``>=`` a threshold) comes from ``config.BARS`` for the current mode.
+When ``AE_RESULTS_DIR`` is set (the course runner sets it), every record also rewrites
+``$AE_RESULTS_DIR/<notebook>.json``, which the runner collects into ``build/results.json``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import operator
+import os
+from pathlib import Path
+
+from .config import Setup
+
+OPS = {"<=": operator.le, ">=": operator.ge}
+RESULTS_DIR_ENV = "AE_RESULTS_DIR"
+
+
+def passes(value: float, op: str, threshold: float) -> bool:
+    """Whether ``value op threshold`` holds (NaN never passes)."""
+    if op not in OPS:
+        raise ValueError(f"op is {op!r}; expected one of {tuple(OPS)}.")
+    return not math.isnan(value) and bool(OPS[op](value, threshold))
+
+
+def _fmt(v: float) -> str:
+    if v == 0 or 1e-3 <= abs(v) < 1e5:
+        return f"{v:.4f}".rstrip("0").rstrip(".") if abs(v) < 10 else f"{v:.2f}"
+    return f"{v:.2e}"
+
+
+class Report:
+    """The headline metrics of one notebook run."""
+
+    def __init__(self, cfg: Setup, data_source: str | None = None):
+        """Args: cfg: what ``config.setup`` returned. data_source: the source the data were
+        actually loaded from (``split.source``; ``auto`` may have fallen back), default
+        ``cfg.data_source``."""
+        if not isinstance(cfg, Setup):
+            raise TypeError(f"cfg is {type(cfg).__name__}; expected the Setup that "
+                            "config.setup() returned.")
+        self.cfg = cfg
+        self.data_source = data_source or cfg.data_source
+        self.metrics: dict[str, dict] = {}
+
+    def record(self, name: str, value) -> bool:
+        """Record ``value`` for the bar ``name``; return whether it passed."""
+        if name not in self.cfg.bars:
+            raise KeyError(f"name is {name!r}; notebook {self.cfg.notebook} has bars "
+                           f"{sorted(self.cfg.bars)}.")
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"value for {name!r} is {value!r}; expected a number.") from None
+        op, threshold = self.cfg.bar(name)
+        self.metrics[name] = dict(value=value, op=op, bar=threshold,
+                                  passed=passes(value, op, threshold),
+                                  text=self.cfg.bars[name]["text"])
+        self._write()
+        return self.metrics[name]["passed"]
+
+    def as_dict(self) -> dict:
+        cfg = self.cfg
+        return dict(notebook=cfg.notebook, mode=cfg.mode, data_source=self.data_source,
+                    backend=cfg.backend, seed=cfg.seed, metrics=self.metrics)
+
+    def _write(self) -> None:
+        folder = os.environ.get(RESULTS_DIR_ENV)
+        if not folder:
+            return
+        path = Path(folder) / f"{self.cfg.notebook}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.as_dict(), indent=2), encoding="utf-8")
+
+    def failures(self) -> list[str]:
+        return [name for name, m in self.metrics.items() if not m["passed"]]
+
+    def check(self) -> None:
+        """Raise ``AssertionError`` unless every bar of the notebook was recorded and passed."""
+        missing = sorted(set(self.cfg.bars) - set(self.metrics))
+        failed = [f"{n} = {_fmt(self.metrics[n]['value'])} (bar {self.metrics[n]['op']} "
+                  f"{_fmt(self.metrics[n]['bar'])})" for n in self.failures()]
+        problems = ([f"not recorded: {', '.join(missing)}"] if missing else []) + failed
+        if problems:
+            raise AssertionError(f"{self.cfg.notebook} ({self.cfg.mode} mode) missed its bars: "
+                                 + "; ".join(problems))
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        return [(m["text"], _fmt(m["value"]), f"{m['op']} {_fmt(m['bar'])}",
+                 "✅ passed" if m["passed"] else "❌ missed") for m in self.metrics.values()]
+
+    def __str__(self) -> str:
+        head = ("result", "value", "bar", "")
+        rows = [head] + self.rows()
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        lines = [f"{self.cfg.notebook} — {self.cfg.mode} mode, {self.data_source} data, "
+                 f"{self.cfg.backend}"]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        cells = "".join(
+            "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in r)
+            + "</tr>" for r in self.rows())
+        return (f"<p><b>{html.escape(self.cfg.notebook)}</b> — {self.cfg.mode} mode, "
+                f"{self.data_source} data, {self.cfg.backend} backend</p>"
+                "<table><tr><th>result</th><th>value</th><th>bar</th><th></th></tr>"
+                f"{cells}</table>")
