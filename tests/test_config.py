@@ -111,3 +111,18 @@ def test_setup_bad_seed_env(monkeypatch):
 def test_get_budget_bad_mode():
     with pytest.raises(config.ConfigError, match="mode is 'x'"):
         config.get_budget(NB, "x")
+
+
+def test_training_is_deterministic_under_a_seed():
+    from utils import models
+
+    def train_once():
+        config.setup(NB, mode="fast", seed=11, verbose=False)
+        x = np.random.rand(64, 6).astype("float32")
+        parts = models.build_dense_autoencoder((6,), code_dim=2, hidden=(8,), input_noise=0.1)
+        parts.autoencoder.compile(keras.optimizers.Adam(1e-2), "mse")
+        parts.autoencoder.fit(x, x, epochs=3, batch_size=16, verbose=0)
+        return parts.autoencoder.get_weights()
+
+    for a, b in zip(train_once(), train_once()):
+        np.testing.assert_array_equal(a, b)

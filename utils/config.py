@@ -33,9 +33,9 @@ BUDGETS: dict[str, dict[str, dict[str, Any]]] = {
     "01_basic_autoencoder": {
         "fast": dict(
             n_train=1000, n_val=200, n_test=500,
-            ae_epochs=8, ae_hidden=(256,), ae_code=32, ae_noise=0.2, ae_lr=3e-3,
+            ae_epochs=6, ae_hidden=(256,), ae_code=32, ae_noise=0.2, ae_lr=3e-3,
             linear_k=16, linear_epochs=40, linear_lr=1e-2, linear_batch=64,
-            sweep_ks=(2, 8, 32), sweep_epochs=8,
+            sweep_ks=(2, 8, 32), sweep_epochs=6,
             rmsprop_steps=60, rmsprop_lr=1e-3,
             n_show=8, batch_size=32,
         ),

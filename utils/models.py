@@ -46,6 +46,14 @@ def _check_hidden(hidden) -> tuple[int, ...]:
     return tuple(hidden)
 
 
+def _check_fraction(name: str, value, upper: float | None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 \
+            or (upper is not None and value >= upper):
+        bound = f"in [0, {upper})" if upper is not None else ">= 0"
+        raise ValueError(f"{name} is {value!r}; expected a number {bound}.")
+    return float(value)
+
+
 def build_dense_autoencoder(
     input_shape: Sequence[int] = (28, 28, 1),
     code_dim: int = 32,
@@ -55,6 +63,8 @@ def build_dense_autoencoder(
     code_activation: str | None = None,
     output_activation: str | None = "sigmoid",
     input_noise: float = 0.0,
+    input_dropout: float = 0.0,
+    weight_decay: float = 0.0,
     name: str = "dense_ae",
 ) -> Autoencoder:
     """A fully connected autoencoder: input → hidden… → code → …hidden (mirrored) → output.
@@ -69,6 +79,8 @@ def build_dense_autoencoder(
         output_activation: ``"sigmoid"`` for pixels in [0, 1], ``None`` for a linear output.
         input_noise: standard deviation of Gaussian noise added to the input while training
             only (a regulariser: the denoising idea of notebook 04). 0 disables it.
+        input_dropout: fraction of input pixels zeroed while training only (0 disables it).
+        weight_decay: L2 penalty on every kernel (0 disables it).
         name: prefix of the models' names.
 
     Returns:
@@ -80,22 +92,30 @@ def build_dense_autoencoder(
     if not isinstance(input_noise, (int, float)) or isinstance(input_noise, bool) \
             or input_noise < 0:
         raise ValueError(f"input_noise is {input_noise!r}; expected a number >= 0.")
+    input_dropout = _check_fraction("input_dropout", input_dropout, upper=1.0)
+    weight_decay = _check_fraction("weight_decay", weight_decay, upper=None)
     n_in = prod(input_shape)
+    reg = (lambda: keras.regularizers.L2(weight_decay)) if weight_decay > 0 else (lambda: None)
+
+    def dense(width, act, name):
+        return layers.Dense(width, activation=act, kernel_regularizer=reg(), name=name)
 
     x = keras.Input(input_shape, name="x")
     h = layers.Flatten(name="flatten")(x)
     if input_noise > 0:
         h = layers.GaussianNoise(float(input_noise), name="input_noise")(h)
+    if input_dropout > 0:
+        h = layers.Dropout(input_dropout, name="input_dropout")(h)
     for i, width in enumerate(hidden):
-        h = layers.Dense(width, activation=activation, name=f"enc_{i}")(h)
-    code = layers.Dense(code_dim, activation=code_activation, name="code")(h)
+        h = dense(width, activation, f"enc_{i}")(h)
+    code = dense(code_dim, code_activation, "code")(h)
     encoder = keras.Model(x, code, name=f"{name}_encoder")
 
     z = keras.Input((code_dim,), name="h")
     r = z
     for i, width in enumerate(reversed(hidden)):
-        r = layers.Dense(width, activation=activation, name=f"dec_{i}")(r)
-    r = layers.Dense(n_in, activation=output_activation, name="reconstruction")(r)
+        r = dense(width, activation, f"dec_{i}")(r)
+    r = dense(n_in, output_activation, "reconstruction")(r)
     r = layers.Reshape(input_shape, name="unflatten")(r)
     decoder = keras.Model(z, r, name=f"{name}_decoder")
 
@@ -121,3 +141,127 @@ def decoder_matrix(parts: Autoencoder) -> "keras.KerasTensor":
     For a linear autoencoder its rows are the decoder's "columns" ``W₂`` in ``r = W₂h + b₂``.
     """
     return parts.decoder.get_layer("reconstruction").kernel
+
+
+def _check_sizes(sizes) -> tuple[int, ...]:
+    if isinstance(sizes, int) or not isinstance(sizes, Sequence) or len(sizes) == 0:
+        raise ValueError(f"sizes is {sizes!r}; expected the encoder's layer widths, code last, "
+                         "e.g. (100, 30).")
+    for width in sizes:
+        _check_positive_int("each width in sizes", width)
+    return tuple(sizes)
+
+
+def build_stacked_autoencoder(
+    input_shape: Sequence[int] = (28, 28, 1),
+    sizes: Sequence[int] = (100, 30),
+    *,
+    activation: str | None = "relu",
+    code_activation: str | None = None,
+    output_activation: str | None = "sigmoid",
+    input_noise: float = 0.0,
+    input_dropout: float = 0.0,
+    weight_decay: float = 0.0,
+    name: str = "stacked_ae",
+) -> Autoencoder:
+    """A stacked (deep) autoencoder given the encoder's widths, code last.
+
+    ``sizes=(100, 30)`` on 28×28 images gives 784-100-30-100-784; the decoder mirrors the
+    encoder. The other arguments are those of ``build_dense_autoencoder``.
+    """
+    sizes = _check_sizes(sizes)
+    return build_dense_autoencoder(
+        input_shape, sizes[-1], sizes[:-1], activation=activation,
+        code_activation=code_activation, output_activation=output_activation,
+        input_noise=input_noise, input_dropout=input_dropout, weight_decay=weight_decay,
+        name=name)
+
+
+@keras.saving.register_keras_serializable(package="utils")
+class TiedAutoencoder(keras.Model):
+    """A stacked autoencoder whose decoder reuses the encoder's kernels, transposed.
+
+    Encoder: ``Dense(sizes[0]) … Dense(sizes[-1])``; decoder: one ``DenseTranspose`` per
+    encoder layer, in reverse order, each with its own bias. Saved with ``model.save`` and
+    reloaded with ``keras.models.load_model``, it rebuilds the ties from its config.
+    """
+
+    def __init__(self, input_shape=(28, 28, 1), sizes=(100, 30), activation="relu",
+                 code_activation=None, output_activation="sigmoid", **kwargs):
+        from .layers import DenseTranspose
+
+        input_shape = _check_shape(tuple(input_shape))
+        sizes = _check_sizes(tuple(sizes))
+        super().__init__(**kwargs)
+        self.image_shape, self.sizes = input_shape, sizes
+        self.activation_name = activation
+        self.code_activation_name = code_activation
+        self.output_activation_name = output_activation
+        self.flatten = layers.Flatten()
+        self.encoder_layers = [
+            layers.Dense(w, activation=activation if i < len(sizes) - 1 else code_activation,
+                         name=f"enc_{i}") for i, w in enumerate(sizes)]
+        self.decoder_layers = [
+            DenseTranspose(dense, activation=activation if i < len(sizes) - 1
+                           else output_activation, name=f"dec_{i}")
+            for i, dense in enumerate(reversed(self.encoder_layers))]
+        self.unflatten = layers.Reshape(input_shape)
+        self.build((None,) + input_shape)
+
+    def build(self, input_shape):
+        if self.built:
+            return
+        n = prod(self.image_shape)
+        shape = (None, n)
+        for dense in self.encoder_layers:
+            dense.build(shape)
+            shape = (None, dense.units)
+        for tr in self.decoder_layers:
+            tr.build(shape)
+            shape = (None, tr.dense.kernel.shape[0])
+        self.built = True
+
+    def encode(self, x):
+        h = self.flatten(x)
+        for dense in self.encoder_layers:
+            h = dense(h)
+        return h
+
+    def decode(self, h):
+        for tr in self.decoder_layers:
+            h = tr(h)
+        return self.unflatten(h)
+
+    def call(self, x):
+        return self.decode(self.encode(x))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(input_shape=list(self.image_shape), sizes=list(self.sizes),
+                      activation=self.activation_name, code_activation=self.code_activation_name,
+                      output_activation=self.output_activation_name)
+        return config
+
+
+def build_tied_autoencoder(
+    input_shape: Sequence[int] = (28, 28, 1),
+    sizes: Sequence[int] = (100, 30),
+    *,
+    activation: str | None = "relu",
+    code_activation: str | None = None,
+    output_activation: str | None = "sigmoid",
+    name: str = "tied_ae",
+) -> Autoencoder:
+    """A stacked autoencoder with tied weights (decoder kernels = encoder kernels transposed).
+
+    Returns ``Autoencoder(autoencoder, encoder, decoder)``: the autoencoder is a
+    ``TiedAutoencoder``; encoder and decoder are functional views sharing its layers.
+    """
+    model = TiedAutoencoder(input_shape, sizes, activation=activation,
+                            code_activation=code_activation,
+                            output_activation=output_activation, name=name)
+    x = keras.Input(tuple(input_shape), name="x")
+    encoder = keras.Model(x, model.encode(x), name=f"{name}_encoder")
+    h = keras.Input((model.sizes[-1],), name="h")
+    decoder = keras.Model(h, model.decode(h), name=f"{name}_decoder")
+    return Autoencoder(model, encoder, decoder)
