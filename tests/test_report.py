@@ -74,3 +74,15 @@ def test_actual_data_source_is_reported(tmp_path, monkeypatch):
     rep.record("min_principal_cosine", 1.0)
     assert json.loads((tmp_path / f"{NB}.json").read_text())["data_source"] == "embedded"
     assert "embedded data" in str(rep)
+
+
+def test_table_text_and_html():
+    t = report.Table([dict(model="a", params=1234, err=0.123456), dict(model="b", params=5, err=2.0)],
+                     title="T")
+    text = str(t)
+    assert text.splitlines()[0] == "T" and "1,234" in text and "0.1235" in text
+    assert "<th>model</th>" in t._repr_html_()
+    with pytest.raises(ValueError, match="rows is empty"):
+        report.Table([])
+    with pytest.raises(ValueError, match="row 1 has columns"):
+        report.Table([dict(a=1), dict(b=2)])

@@ -38,3 +38,36 @@ def test_fit_bad_input(kwargs, match):
 def test_epoch_line_bad_every():
     with pytest.raises(ValueError, match="every is 0"):
         training.EpochLine(every=0)
+
+
+def test_fixed_budget_without_early_stopping():
+    parts = models.build_linear_autoencoder((4,), code_dim=2)
+    parts.autoencoder.compile(keras.optimizers.Adam(1e-3), "mse")
+    x = np.random.default_rng(0).random((20, 4)).astype("float32")
+    hist = training.fit_autoencoder(parts.autoencoder, x, x, epochs=4, patience=None)
+    assert len(hist.history["loss"]) == 4
+    with pytest.raises(ValueError, match="patience is -1"):
+        training.fit_autoencoder(parts.autoencoder, x, x, epochs=1, patience=-1)
+
+
+def test_steps_per_epoch():
+    assert training.steps_per_epoch(100, 32) == 4
+    assert training.steps_per_epoch(96, 32) == 3
+    with pytest.raises(ValueError, match="n_examples is 0"):
+        training.steps_per_epoch(0, 32)
+
+
+def test_greedy_layerwise_stacks_trained_layers():
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.random((64, 4, 4, 1)).astype("float32")
+    parts, steps = training.train_greedy_layerwise(x[:48], x[48:], (8, 3), epochs_per_layer=2,
+                                                   batch_size=16)
+    assert steps == 2 * 2 * 3  # 2 layers x 2 epochs x 3 batches
+    assert parts.encoder.get_layer("enc_0").units == 8
+    assert parts.encoder.get_layer("code").units == 3
+    assert parts.autoencoder.predict(x[:2], verbose=0).shape == (2, 4, 4, 1)
+    # the first encoder layer is the trained first shallow encoder, not a fresh init
+    fresh = keras.layers.Dense(8)
+    fresh.build((None, 16))
+    assert not np.allclose(parts.encoder.get_layer("enc_0").get_weights()[1], 0)

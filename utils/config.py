@@ -48,6 +48,26 @@ BUDGETS: dict[str, dict[str, dict[str, Any]]] = {
             n_show=10, batch_size=128,
         ),
     },
+    "02_stacked_autoencoders": {
+        "fast": dict(
+            n_train=1000, n_val=200, n_test=500,
+            code=30, stacked_sizes=(100, 30), deep_sizes=(256, 128, 30), deep_noise=0.2,
+            epochs=6, patience=3, lr=2e-3, batch_size=32,
+            overfit_n=64, overfit_sizes=(256, 128, 30), overfit_epochs=15, overfit_lr=3e-3,
+            overfit_batch=8, overfit_patience=3, cure_noise=0.3, cure_weight_decay=0.5,
+            cure_small_sizes=(64, 30), cure_dropout=0.2,
+            greedy_epochs=6, tsne_n=300, n_show=8,
+        ),
+        "full": dict(
+            n_train=None, n_val=None, n_test=None,
+            code=30, stacked_sizes=(100, 30), deep_sizes=(256, 128, 30), deep_noise=0.2,
+            epochs=60, patience=10, lr=2e-3, batch_size=128,
+            overfit_n=200, overfit_sizes=(256, 128, 30), overfit_epochs=60, overfit_lr=2e-3,
+            overfit_batch=32, overfit_patience=10, cure_noise=0.3, cure_weight_decay=0.5,
+            cure_small_sizes=(64, 30), cure_dropout=0.2,
+            greedy_epochs=45, tsne_n=1000, n_show=10,
+        ),
+    },
 }
 
 # ---------------------------------------------------------------------------------------
@@ -75,6 +95,26 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
         "rmsprop_max_abs_diff": dict(
             op="<=", full=1e-6, fast=1e-6,
             text="largest |w_hand - w_keras| after training with both RMSprops"),
+    },
+    "02_stacked_autoencoders": {
+        "best_30d_code_over_pca30": dict(
+            op="<=", full=0.6, fast=2.0,
+            text="best 30-d autoencoder test per-image squared error / PCA-30's"),
+        "overfit_val_rise": dict(
+            op=">=", full=0.02, fast=0.005,
+            text="no cure: rise of validation MSE from its minimum to the last epoch"),
+        "overfit_train_drop_after_best": dict(
+            op=">=", full=0.10, fast=0.02,
+            text="no cure: further fall of training MSE after the best validation epoch"),
+        "worst_cure_final_val_over_no_cure": dict(
+            op="<=", full=0.99, fast=1.05,
+            text="largest (final validation MSE with a cure / without); < 1: every cure helps"),
+        "tied_param_ratio": dict(
+            op="<=", full=0.55, fast=0.55,
+            text="parameters of the tied 784-100-30 AE / untied"),
+        "tied_error_over_untied": dict(
+            op="<=", full=1.10, fast=1.30,
+            text="test squared error of the tied AE / untied, same protocol"),
     },
 }
 

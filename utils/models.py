@@ -190,8 +190,8 @@ class TiedAutoencoder(keras.Model):
                  code_activation=None, output_activation="sigmoid", **kwargs):
         from .layers import DenseTranspose
 
-        input_shape = _check_shape(tuple(input_shape))
-        sizes = _check_sizes(tuple(sizes))
+        input_shape = _check_shape(input_shape)
+        sizes = _check_sizes(sizes)
         super().__init__(**kwargs)
         self.image_shape, self.sizes = input_shape, sizes
         self.activation_name = activation

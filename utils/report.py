@@ -120,3 +120,43 @@ class Report:
                 f"{self.data_source} data, {self.cfg.backend} backend</p>"
                 "<table><tr><th>result</th><th>value</th><th>bar</th><th></th></tr>"
                 f"{cells}</table>")
+
+
+class Table:
+    """A small table that shows as HTML in a notebook and as text elsewhere.
+
+    ``Table(rows)`` with ``rows`` a list of dicts sharing their keys (the columns); floats are
+    shown with ``digits`` significant digits.
+    """
+
+    def __init__(self, rows: list[dict], *, digits: int = 4, title: str = ""):
+        if not rows:
+            raise ValueError("rows is empty; expected a list of dicts (one per row).")
+        self.columns = list(rows[0])
+        for i, row in enumerate(rows):
+            if list(row) != self.columns:
+                raise ValueError(f"row {i} has columns {list(row)}; expected {self.columns}.")
+        self.rows, self.digits, self.title = rows, digits, title
+
+    def _cell(self, v) -> str:
+        if isinstance(v, float):
+            return f"{v:.{self.digits}g}"
+        if isinstance(v, int) and not isinstance(v, bool):
+            return f"{v:,}"
+        return str(v)
+
+    def __str__(self) -> str:
+        cells = [self.columns] + [[self._cell(r[c]) for c in self.columns] for r in self.rows]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
+        lines = [self.title] if self.title else []
+        lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(self._cell(r[c]))}</td>"
+                                        for c in self.columns) + "</tr>" for r in self.rows)
+        title = f"<p><b>{html.escape(self.title)}</b></p>" if self.title else ""
+        return f"{title}<table><tr>{head}</tr>{body}</table>"
