@@ -109,8 +109,9 @@ def train_greedy_layerwise(x_train, x_val, sizes, *, epochs_per_layer: int, batc
         steps += epochs_per_layer * steps_per_epoch(len(h_train), batch_size)
         enc_weights.append(shallow.encoder.get_layer("code").get_weights())
         dec_weights.append(shallow.decoder.get_layer("reconstruction").get_weights())
-        h_train = shallow.encoder.predict(h_train, verbose=0)
-        h_val = shallow.encoder.predict(h_val, verbose=0)
+        # direct calls: a predict() per stage would trace a new function each time
+        h_train = keras.ops.convert_to_numpy(shallow.encoder(h_train, training=False))
+        h_val = keras.ops.convert_to_numpy(shallow.encoder(h_val, training=False))
 
     parts = models.build_stacked_autoencoder(
         input_shape, sizes, activation=activation, code_activation=code_activation,
