@@ -68,6 +68,4 @@ def test_greedy_layerwise_stacks_trained_layers():
     assert parts.encoder.get_layer("code").units == 3
     assert parts.autoencoder.predict(x[:2], verbose=0).shape == (2, 4, 4, 1)
     # the first encoder layer is the trained first shallow encoder, not a fresh init
-    fresh = keras.layers.Dense(8)
-    fresh.build((None, 16))
     assert not np.allclose(parts.encoder.get_layer("enc_0").get_weights()[1], 0)

@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import sys
 import threading
 import time
@@ -291,9 +290,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     build = args.build
     build.mkdir(parents=True, exist_ok=True)
-    for extra in (args.notebooks / "figures",):
-        if extra.is_dir():
-            shutil.copytree(extra, build / extra.name, dirs_exist_ok=True)
 
     print(f"Running {len(paths)} notebook(s) in {mode} mode into {build}/", flush=True)
     runs, t0 = [], time.perf_counter()

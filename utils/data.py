@@ -53,6 +53,10 @@ class DataError(RuntimeError):
     """A data set could not be loaded; the message says why and what to do."""
 
 
+class CacheError(DataError):
+    """A cached data file is unreadable or has the wrong shapes: the user must delete it."""
+
+
 @dataclass(frozen=True)
 class Split:
     """A data set cut into train / validation / test parts."""
@@ -195,7 +199,7 @@ def download(url: str, dest: Path, *, timeout: float = 5.0, sha256: str | None =
 
 def _check_images(x: np.ndarray, y: np.ndarray, what: str, path: Path) -> None:
     if x.ndim != 3 or x.shape[1:] != (28, 28) or y.shape != (x.shape[0],):
-        raise DataError(f"The cached file {path} holds {what} images of shape {x.shape} and "
+        raise CacheError(f"The cached file {path} holds {what} images of shape {x.shape} and "
                         f"labels of shape {y.shape}; expected (N, 28, 28) and (N,). "
                         f"{_DELETE_HINT.format(path=path)}")
 
@@ -209,7 +213,7 @@ def _read_mnist_npz(path: Path):
         with np.load(path, allow_pickle=False) as f:
             arrays = {k: f[k] for k in ("x_train", "y_train", "x_test", "y_test")}
     except Exception as exc:  # zip errors, missing keys, truncated file ...
-        raise DataError(f"The cached file {path} is unreadable or incomplete ({exc}). "
+        raise CacheError(f"The cached file {path} is unreadable or incomplete ({exc}). "
                         f"{_DELETE_HINT.format(path=path)}") from exc
     _check_images(arrays["x_train"], arrays["y_train"], "training", path)
     _check_images(arrays["x_test"], arrays["y_test"], "test", path)
@@ -221,7 +225,7 @@ def _read_idx(path: Path, offset: int) -> np.ndarray:
         with gzip.open(path, "rb") as f:
             return np.frombuffer(f.read(), np.uint8, offset=offset)
     except Exception as exc:
-        raise DataError(f"The cached file {path} is unreadable or incomplete ({exc}). "
+        raise CacheError(f"The cached file {path} is unreadable or incomplete ({exc}). "
                         f"{_DELETE_HINT.format(path=path)}") from exc
 
 
@@ -232,7 +236,7 @@ def _read_fashion(folder: Path):
     for path, labels in ((paths[1], y_train), (paths[3], y_test)):
         flat = _read_idx(path, 16)
         if flat.size != labels.size * 28 * 28:
-            raise DataError(f"The cached file {path} holds {flat.size} pixels for "
+            raise CacheError(f"The cached file {path} holds {flat.size} pixels for "
                             f"{labels.size} labels; expected {labels.size * 784}. "
                             f"{_DELETE_HINT.format(path=path)}")
         arrays.append(flat.reshape(-1, 28, 28))
@@ -275,7 +279,7 @@ def _load(name: str, source: str, timeout: float, verbose: bool) -> Split:
         try:
             split = _load_keras(name, timeout)
         except DataError as exc:
-            if "cached file" in str(exc):  # a corrupt cache is the user's to fix
+            if isinstance(exc, CacheError):  # a corrupt cache is the user's to fix
                 raise
             split = load_embedded_mnist()
             if verbose:
