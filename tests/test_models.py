@@ -56,3 +56,32 @@ def test_linear_autoencoder_is_affine():
 def test_bad_arguments_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         models.build_dense_autoencoder(**kwargs)
+
+
+def test_classifier_matches_encoder_layers_and_loads_its_weights():
+    parts = models.build_dense_autoencoder((28, 28, 1), code_dim=8, hidden=(16,),
+                                           code_activation="sigmoid")
+    clf = models.build_classifier((28, 28, 1), code_dim=8, hidden=(16,), n_classes=10,
+                                  code_activation="sigmoid")
+    assert clf.output_shape == (None, 10)
+    assert clf.count_params() == parts.encoder.count_params() + 8 * 10 + 10
+    models.load_encoder_weights(clf, parts.encoder)
+    for name in ("enc_0", "code"):
+        for a, b in zip(clf.get_layer(name).get_weights(),
+                        parts.encoder.get_layer(name).get_weights()):
+            np.testing.assert_array_equal(a, b)
+    x = np.random.default_rng(0).random((3, 28, 28, 1)).astype("float32")
+    p = clf.predict(x, verbose=0)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_load_encoder_weights_rejects_mismatched_shapes():
+    parts = models.build_dense_autoencoder((10,), code_dim=4, hidden=(6,))
+    clf = models.build_classifier((10,), code_dim=5, hidden=(6,), n_classes=3)
+    with pytest.raises(ValueError, match="layer 'code'"):
+        models.load_encoder_weights(clf, parts.encoder)
+    other = models.build_classifier((10,), code_dim=4, hidden=(), n_classes=3)
+    with pytest.raises(ValueError, match="has no layer 'enc_0'"):
+        models.load_encoder_weights(other, parts.encoder)
+    with pytest.raises(ValueError, match="n_classes is 1"):
+        models.build_classifier((10,), n_classes=1)

@@ -49,3 +49,18 @@ def test_history_codes_and_lines():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_lines_with_error_bars_and_histograms():
+    fig = plots.plot_lines([1, 2, 3], {"a": [0.5, 0.6, 0.7], "b": [0.4, 0.5, 0.6]},
+                           errors={"a": [0.01, 0.02, 0.01]}, xlabel="labels", ylabel="acc")
+    assert len(fig.axes[0].containers) == 1  # one errorbar container, for "a"
+    with pytest.raises(ValueError, match=r"errors\['a'\] has"):
+        plots.plot_lines([1, 2], {"a": [1, 2]}, errors={"a": [1]}, xlabel="x", ylabel="y")
+    with pytest.raises(ValueError, match="not in series"):
+        plots.plot_lines([1, 2], {"a": [1, 2]}, errors={"c": [1, 1]}, xlabel="x", ylabel="y")
+    fig = plots.plot_histograms({"plain": np.random.default_rng(0).random(100),
+                                 "sparse": np.zeros(10)}, xlabel="activation")
+    assert len(fig.axes[0].patches) == 2
+    with pytest.raises(ValueError, match=r"samples\['x'\] is empty"):
+        plots.plot_histograms({"x": []}, xlabel="v")

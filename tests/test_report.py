@@ -86,3 +86,18 @@ def test_table_text_and_html():
         report.Table([])
     with pytest.raises(ValueError, match="row 1 has columns"):
         report.Table([dict(a=1), dict(b=2)])
+
+
+def test_notes_are_reported_without_a_bar(tmp_path, monkeypatch):
+    monkeypatch.setenv(report.RESULTS_DIR_ENV, str(tmp_path))
+    rep = report.Report(_cfg())
+    rep.note("scratch_accuracy_100", 0.776, "from scratch, 100 labels: mean test accuracy")
+    saved = json.loads((tmp_path / f"{NB}.json").read_text())
+    assert saved["notes"]["scratch_accuracy_100"]["value"] == 0.776
+    assert "measured" in str(rep) and "0.776" in str(rep)
+    with pytest.raises(AssertionError, match="not recorded"):
+        rep.check()  # ... but the bars still must be recorded
+    with pytest.raises(ValueError, match="has a bar"):
+        rep.note("min_principal_cosine", 1.0, "x")
+    with pytest.raises(TypeError, match="expected a number"):
+        rep.note("n", "many", "x")

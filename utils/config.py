@@ -68,6 +68,25 @@ BUDGETS: dict[str, dict[str, dict[str, Any]]] = {
             greedy_epochs=45, tsne_n=1000, n_show=10,
         ),
     },
+    "03_feature_detection_and_pretraining": {
+        "fast": dict(
+            n_train=1000, n_val=200, n_test=500,
+            hidden=(256,), code=64, ae_epochs=4, ae_batch=32, ae_patience=3, ae_lr=1e-3,
+            mask_fraction=0.3, l1_weight=2e-4, kl_rho=0.05, kl_weight=0.03,
+            silent_threshold=0.05, n_filters=16, n_units=6, top_k=5,
+            budgets=(50, 100), n_seeds=2, learning_rates=(3e-3,), val_fraction=0.2,
+            clf_batch=32, clf_max_epochs=40, clf_patience=5, Cs=(0.1, 1.0),
+        ),
+        "full": dict(
+            n_train=None, n_val=None, n_test=None,
+            hidden=(256,), code=64, ae_epochs=60, ae_batch=64, ae_patience=8, ae_lr=1e-3,
+            mask_fraction=0.3, l1_weight=2e-4, kl_rho=0.05, kl_weight=0.03,
+            silent_threshold=0.05, n_filters=32, n_units=8, top_k=6,
+            budgets=(100, 300, 1000), n_seeds=5, learning_rates=(1e-3, 3e-3, 1e-2),
+            val_fraction=0.2, clf_batch=32, clf_max_epochs=200, clf_patience=10,
+            Cs=(0.01, 0.1, 1.0),
+        ),
+    },
 }
 
 # ---------------------------------------------------------------------------------------
@@ -115,6 +134,20 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
         "tied_error_over_untied": dict(
             op="<=", full=1.10, fast=1.30,
             text="test squared error of the tied AE / untied, same protocol"),
+    },
+    "03_feature_detection_and_pretraining": {
+        "sparse_mean_activation_over_plain": dict(
+            op="<=", full=0.5, fast=0.8,
+            text="largest (mean code activation, L1 or KL sparse AE / plain AE), test split"),
+        "seeds_per_cell": dict(
+            op=">=", full=5, fast=2,
+            text="fewest seeds behind any (label budget, method) cell"),
+        "label_budgets": dict(
+            op=">=", full=3, fast=2,
+            text="number of label budgets in the pretraining experiment"),
+        "worst_mean_test_accuracy": dict(
+            op=">=", full=0.5, fast=0.3,
+            text="lowest mean test accuracy of any method at any budget (chance: 0.1)"),
     },
 }
 

@@ -46,6 +46,7 @@ class NotebookRun:
     data_source: str = ""
     backend: str = ""
     metrics: dict = field(default_factory=dict)
+    notes: dict = field(default_factory=dict)
     error: dict | None = None
 
     @property
@@ -177,6 +178,7 @@ def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
     if recorded.exists():
         data = json.loads(recorded.read_text(encoding="utf-8"))
         run.metrics = data.get("metrics", {})
+        run.notes = data.get("notes", {})
         run.data_source, run.backend = data.get("data_source", ""), data.get("backend", "")
         run.mode = data.get("mode", mode)
     elif run.passed:
@@ -217,6 +219,8 @@ def results_table(runs: list[NotebookRun]) -> str:
             mark = "ok " if m.get("passed") else "MISSED"
             lines.append(f"    {mark} {name:36s} {_fmt(m.get('value')):>10s}  "
                          f"bar {m.get('op')} {_fmt(m.get('bar'))}")
+        for name, m in r.notes.items():
+            lines.append(f"    --  {name:36s} {_fmt(m.get('value')):>10s}  (measured, no bar)")
         if r.error:
             lines.append(f"    error in cell {r.error.get('cell')}: {r.error.get('ename')}: "
                          f"{r.error.get('evalue')}")
@@ -248,6 +252,9 @@ def write_index(runs: list[NotebookRun], build: Path) -> Path:
             f"<tr><td>{html.escape(m.get('text', n))}</td><td>{_fmt(m.get('value'))}</td>"
             f"<td>{html.escape(str(m.get('op')))} {_fmt(m.get('bar'))}</td>"
             f"<td>{'✅' if m.get('passed') else '❌'}</td></tr>" for n, m in r.metrics.items())
+        rows += "".join(
+            f"<tr><td>{html.escape(m.get('text', n))}</td><td>{_fmt(m.get('value'))}</td>"
+            "<td>—</td><td>measured</td></tr>" for n, m in r.notes.items())
         err = ""
         if r.error:
             err = (f"<p style='color:#cf222e'>Error in cell {r.error.get('cell')}: "

@@ -33,3 +33,21 @@ def per_image_squared_error(x, r) -> np.ndarray:
     """Sum of squared pixel errors of each image, shape (N,)."""
     x, r = _pair(x, r)
     return ((x - r) ** 2).reshape(len(x), -1).sum(axis=1)
+
+
+def code_sparsity(codes, threshold: float = 0.05) -> dict:
+    """How sparse a batch of codes is (for codes in [0, 1], e.g. a sigmoid code layer).
+
+    Returns ``dict(mean_activation, silent_fraction)``: the mean code value over images and
+    units, and the mean over images of the fraction of units below ``threshold`` ("near
+    silent" for that image).
+    """
+    h = np.asarray(codes, dtype=np.float64)
+    if h.ndim != 2 or h.shape[0] == 0 or h.shape[1] == 0:
+        raise ValueError(f"codes has shape {h.shape}; expected (N, units) with N, units >= 1.")
+    if not np.all(np.isfinite(h)):
+        raise ValueError("codes contains NaN or infinite values.")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or threshold <= 0:
+        raise ValueError(f"threshold is {threshold!r}; expected a number > 0.")
+    return dict(mean_activation=float(h.mean()),
+                silent_fraction=float((h < threshold).mean(axis=1).mean()))

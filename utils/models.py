@@ -65,6 +65,7 @@ def build_dense_autoencoder(
     input_noise: float = 0.0,
     input_dropout: float = 0.0,
     weight_decay: float = 0.0,
+    code_regularizer=None,
     name: str = "dense_ae",
 ) -> Autoencoder:
     """A fully connected autoencoder: input → hidden… → code → …hidden (mirrored) → output.
@@ -81,6 +82,8 @@ def build_dense_autoencoder(
             only (a regulariser: the denoising idea of notebook 04). 0 disables it.
         input_dropout: fraction of input pixels zeroed while training only (0 disables it).
         weight_decay: L2 penalty on every kernel (0 disables it).
+        code_regularizer: an activity regularizer on the code, e.g.
+            ``regularizers.KLSparsity(rho=0.05)`` for a sparse autoencoder (None: none).
         name: prefix of the models' names.
 
     Returns:
@@ -94,6 +97,9 @@ def build_dense_autoencoder(
         raise ValueError(f"input_noise is {input_noise!r}; expected a number >= 0.")
     input_dropout = _check_fraction("input_dropout", input_dropout, upper=1.0)
     weight_decay = _check_fraction("weight_decay", weight_decay, upper=None)
+    if code_regularizer is not None and not callable(code_regularizer):
+        raise ValueError(f"code_regularizer is {code_regularizer!r}; expected a Keras "
+                         "regularizer (e.g. regularizers.KLSparsity(...)) or None.")
     n_in = prod(input_shape)
     reg = (lambda: keras.regularizers.L2(weight_decay)) if weight_decay > 0 else (lambda: None)
 
@@ -108,7 +114,8 @@ def build_dense_autoencoder(
         h = layers.Dropout(input_dropout, name="input_dropout")(h)
     for i, width in enumerate(hidden):
         h = dense(width, activation, f"enc_{i}")(h)
-    code = dense(code_dim, code_activation, "code")(h)
+    code = layers.Dense(code_dim, activation=code_activation, kernel_regularizer=reg(),
+                        activity_regularizer=code_regularizer, name="code")(h)
     encoder = keras.Model(x, code, name=f"{name}_encoder")
 
     z = keras.Input((code_dim,), name="h")
@@ -265,3 +272,58 @@ def build_tied_autoencoder(
     h = keras.Input((model.sizes[-1],), name="h")
     decoder = keras.Model(h, model.decode(h), name=f"{name}_decoder")
     return Autoencoder(model, encoder, decoder)
+
+
+def build_classifier(
+    input_shape: Sequence[int] = (28, 28, 1),
+    code_dim: int = 64,
+    hidden: Sequence[int] = (256,),
+    n_classes: int = 10,
+    *,
+    activation: str | None = "relu",
+    code_activation: str | None = None,
+    name: str = "classifier",
+) -> keras.Model:
+    """An MLP classifier whose body has exactly the layers of ``build_dense_autoencoder``'s
+    encoder (same names ``enc_0…``, ``code``) and a softmax head ``head`` on top.
+
+    Because the names match, ``load_encoder_weights`` can start it from a pretrained
+    encoder; built and trained from its random initialisation it is the "from scratch"
+    baseline with the very same architecture.
+    """
+    input_shape = _check_shape(input_shape)
+    code_dim = _check_positive_int("code_dim", code_dim)
+    hidden = _check_hidden(hidden)
+    n_classes = _check_positive_int("n_classes", n_classes)
+    if n_classes < 2:
+        raise ValueError(f"n_classes is {n_classes}; expected at least 2.")
+    x = keras.Input(input_shape, name="x")
+    h = layers.Flatten(name="flatten")(x)
+    for i, width in enumerate(hidden):
+        h = layers.Dense(width, activation=activation, name=f"enc_{i}")(h)
+    h = layers.Dense(code_dim, activation=code_activation, name="code")(h)
+    p = layers.Dense(n_classes, activation="softmax", name="head")(h)
+    return keras.Model(x, p, name=name)
+
+
+def load_encoder_weights(classifier: keras.Model, encoder: keras.Model) -> keras.Model:
+    """Copy the encoder's Dense weights (``enc_i`` and ``code``) into ``classifier``.
+
+    Raises ``ValueError`` naming the layer when a layer is missing or its shapes differ.
+    """
+    names = [l.name for l in encoder.layers if isinstance(l, layers.Dense)]
+    if not names:
+        raise ValueError(f"encoder {encoder.name!r} has no Dense layers to copy.")
+    for n in names:
+        try:
+            target = classifier.get_layer(n)
+        except ValueError:
+            raise ValueError(f"classifier {classifier.name!r} has no layer {n!r}; expected "
+                             "one built by build_classifier with the encoder's sizes.") from None
+        src = encoder.get_layer(n).get_weights()
+        if [w.shape for w in src] != [tuple(w.shape) for w in target.weights]:
+            raise ValueError(f"layer {n!r}: encoder weights have shapes "
+                             f"{[w.shape for w in src]}, classifier "
+                             f"{[tuple(w.shape) for w in target.weights]}; expected the same.")
+        target.set_weights(src)
+    return classifier

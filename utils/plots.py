@@ -116,15 +116,31 @@ def plot_codes_2d(codes, labels, *, class_names: Sequence[str] | None = None,
 
 
 def plot_lines(x, series: Mapping[str, Sequence[float]], *, xlabel: str, ylabel: str,
-               title: str = "", logy: bool = False, logx: bool = False):
-    """Several named series against a shared x (e.g. test MSE against code size k)."""
+               title: str = "", logy: bool = False, logx: bool = False,
+               errors: Mapping[str, Sequence[float]] | None = None):
+    """Several named series against a shared x (e.g. test MSE against code size k).
+
+    ``errors`` (optional) gives, per series label, the half-height of an error bar at each
+    x (e.g. the standard deviation over seeds).
+    """
     x = np.asarray(x)
+    errors = errors or {}
+    unknown = sorted(set(errors) - set(series))
+    if unknown:
+        raise ValueError(f"errors has labels {unknown} that are not in series {list(series)}.")
     fig, ax = plt.subplots(figsize=(5.5, 3.5))
     for label, ys in series.items():
         ys = np.asarray(ys)
         if ys.shape != x.shape:
             raise ValueError(f"series {label!r} has {ys.shape} values for {x.shape} x values.")
-        ax.plot(x, ys, marker="o", label=label)
+        if label in errors:
+            err = np.asarray(errors[label])
+            if err.shape != x.shape:
+                raise ValueError(f"errors[{label!r}] has {err.shape} values for {x.shape} "
+                                 "x values.")
+            ax.errorbar(x, ys, yerr=err, marker="o", capsize=3, label=label)
+        else:
+            ax.plot(x, ys, marker="o", label=label)
     ax.set_xlabel(xlabel), ax.set_ylabel(ylabel), ax.set_title(title)
     if logy:
         ax.set_yscale("log")
@@ -132,5 +148,30 @@ def plot_lines(x, series: Mapping[str, Sequence[float]], *, xlabel: str, ylabel:
         ax.set_xscale("log", base=2)
         ax.set_xticks(x, [str(v) for v in x])
     ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_histograms(samples: Mapping[str, Sequence[float]], *, bins: int = 40, xlabel: str,
+                    title: str = "", range_: tuple[float, float] | None = None,
+                    logy: bool = False):
+    """Overlaid histograms (as step outlines) of several named samples on shared bins."""
+    if not samples:
+        raise ValueError("samples is empty; expected a mapping of label -> values.")
+    arrays = {k: np.asarray(v, dtype=float).ravel() for k, v in samples.items()}
+    for k, v in arrays.items():
+        if len(v) == 0:
+            raise ValueError(f"samples[{k!r}] is empty.")
+    if range_ is None:
+        range_ = (min(float(v.min()) for v in arrays.values()),
+                  max(float(v.max()) for v in arrays.values()))
+    fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    for label, v in arrays.items():
+        ax.hist(v, bins=bins, range=range_, histtype="step", linewidth=1.5, density=True,
+                label=label)
+    ax.set_xlabel(xlabel), ax.set_ylabel("density"), ax.set_title(title)
+    if logy:
+        ax.set_yscale("log")
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

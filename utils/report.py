@@ -53,6 +53,7 @@ class Report:
         self.cfg = cfg
         self.data_source = data_source or cfg.data_source
         self.metrics: dict[str, dict] = {}
+        self.notes: dict[str, dict] = {}
 
     def record(self, name: str, value) -> bool:
         """Record ``value`` for the bar ``name``; return whether it passed."""
@@ -70,10 +71,26 @@ class Report:
         self._write()
         return self.metrics[name]["passed"]
 
+    def note(self, name: str, value, text: str) -> None:
+        """Record a measured number that has no bar (it is reported, not judged), e.g. a
+        mean accuracy whose direction the notebook's conclusion must follow."""
+        if not isinstance(name, str) or not name or not isinstance(text, str) or not text:
+            raise ValueError(f"name is {name!r} and text {text!r}; expected two non-empty "
+                             "strings.")
+        if name in self.cfg.bars:
+            raise ValueError(f"name {name!r} has a bar; use record() for it.")
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"value for {name!r} is {value!r}; expected a number.") from None
+        self.notes[name] = dict(value=value, text=text)
+        self._write()
+
     def as_dict(self) -> dict:
         cfg = self.cfg
         return dict(notebook=cfg.notebook, mode=cfg.mode, data_source=self.data_source,
-                    backend=cfg.backend, seed=cfg.seed, metrics=self.metrics)
+                    backend=cfg.backend, seed=cfg.seed, metrics=self.metrics,
+                    notes=self.notes)
 
     def _write(self) -> None:
         folder = os.environ.get(RESULTS_DIR_ENV)
@@ -97,8 +114,9 @@ class Report:
                                  + "; ".join(problems))
 
     def rows(self) -> list[tuple[str, str, str, str]]:
-        return [(m["text"], _fmt(m["value"]), f"{m['op']} {_fmt(m['bar'])}",
-                 "✅ passed" if m["passed"] else "❌ missed") for m in self.metrics.values()]
+        return ([(m["text"], _fmt(m["value"]), f"{m['op']} {_fmt(m['bar'])}",
+                  "✅ passed" if m["passed"] else "❌ missed") for m in self.metrics.values()]
+                + [(m["text"], _fmt(m["value"]), "—", "measured") for m in self.notes.values()])
 
     def __str__(self) -> str:
         head = ("result", "value", "bar", "")

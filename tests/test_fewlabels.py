@@ -1,0 +1,126 @@
+import keras
+import numpy as np
+import pytest
+
+from utils import fewlabels, models
+
+
+def _labels(per_class=10, classes=10):
+    return np.repeat(np.arange(classes), per_class)
+
+
+def test_balanced_indices_are_balanced_unique_and_seeded():
+    y = _labels(per_class=12)
+    idx = fewlabels.balanced_indices(y, 50, seed=3)
+    assert len(idx) == 50 and len(set(idx)) == 50
+    assert np.all(np.bincount(y[idx]) == 5)
+    np.testing.assert_array_equal(idx, fewlabels.balanced_indices(y, 50, seed=3))
+    assert not np.array_equal(idx, fewlabels.balanced_indices(y, 50, seed=4))
+
+
+@pytest.mark.parametrize("n, match", [(55, "n is 55"), (0, "n is 0"), (200, "class 0 has 12")])
+def test_balanced_indices_bad_budget(n, match):
+    with pytest.raises(ValueError, match=match):
+        fewlabels.balanced_indices(_labels(per_class=12), n, seed=0)
+
+
+def test_balanced_indices_bad_labels():
+    with pytest.raises(ValueError, match="y has shape"):
+        fewlabels.balanced_indices(np.zeros((4, 2), int), 2, seed=0)
+
+
+def test_carve_validation_is_stratified_and_disjoint():
+    y = _labels(per_class=10)
+    idx = fewlabels.balanced_indices(y, 100, seed=0)
+    tr, va = fewlabels.carve_validation(y, idx, 0.2, seed=0)
+    assert len(tr) == 80 and len(va) == 20 and not set(tr) & set(va)
+    assert set(tr) | set(va) == set(idx)
+    assert np.all(np.bincount(y[va]) == 2)
+
+
+def test_carve_validation_keeps_one_of_each_and_rejects_bad_fraction():
+    y = _labels(per_class=2)
+    tr, va = fewlabels.carve_validation(y, np.arange(20), 0.9, seed=0)
+    assert np.all(np.bincount(y[tr]) == 1) and np.all(np.bincount(y[va]) == 1)
+    with pytest.raises(ValueError, match="val_fraction is 1.0"):
+        fewlabels.carve_validation(y, np.arange(20), 1.0, seed=0)
+    with pytest.raises(ValueError, match="class 0 has 1 labelled"):
+        fewlabels.carve_validation(y, np.arange(1, 20), 0.5, seed=0)
+
+
+def _toy(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, n)
+    x = (rng.normal(size=(n, 6)) + 2.0 * np.eye(3, 6)[y]).astype("float32")
+    return x, y
+
+
+def test_reusable_classifier_is_deterministic_and_restores_best():
+    x, y = _toy()
+    keras.utils.set_random_seed(0)
+    clf = models.build_classifier((6,), code_dim=4, hidden=(8,), n_classes=3)
+    w0 = clf.get_weights()
+    runner = fewlabels.ReusableClassifier(clf, batch_size=16, max_epochs=30, patience=3)
+    a = runner.fit(w0, 1e-2, x[:150], y[:150], x[150:], y[150:], seed=1)
+    acc_a = runner.accuracy(x[150:], y[150:])
+    b = runner.fit(w0, 1e-2, x[:150], y[:150], x[150:], y[150:], seed=1)
+    assert a["best_val_loss"] == pytest.approx(b["best_val_loss"], rel=1e-6)
+    assert runner.accuracy(x[150:], y[150:]) == acc_a
+    assert acc_a > 0.6  # three well-separated classes: far above chance (1/3)
+    # the weights kept are those of the best epoch: the validation loss now equals the best
+    val = float(clf.evaluate(x[150:], y[150:], verbose=0))
+    assert val == pytest.approx(a["best_val_loss"], rel=1e-4)
+    assert a["best_epoch"] <= a["epochs"] <= 30
+
+
+def test_reusable_classifier_bad_arguments():
+    clf = models.build_classifier((6,), code_dim=4, hidden=(), n_classes=3)
+    with pytest.raises(ValueError, match="patience is 0"):
+        fewlabels.ReusableClassifier(clf, patience=0)
+    runner = fewlabels.ReusableClassifier(clf)
+    x, y = _toy(20)
+    with pytest.raises(ValueError, match="learning_rate is -1"):
+        runner.fit(clf.get_weights(), -1, x, y, x, y, seed=0)
+    with pytest.raises(ValueError, match="x/y have 20/19"):
+        runner.fit(clf.get_weights(), 1e-3, x, y[:19], x, y, seed=0)
+
+
+def test_fit_logistic_picks_c_on_validation():
+    x, y = _toy(300)
+    model, C = fewlabels.fit_logistic(x[:200], y[:200], x[200:], y[200:], Cs=(1e-4, 1.0))
+    assert C == 1.0  # C = 1e-4 shrinks every weight to ~0: a far worse validation loss
+    assert np.mean(model.predict(x[200:]) == y[200:]) > 0.6
+    with pytest.raises(ValueError, match="Cs is"):
+        fewlabels.fit_logistic(x, y, x, y, Cs=(0.0,))
+
+
+def test_mean_std_and_compare():
+    assert fewlabels.mean_std([1.0, 3.0]) == (2.0, pytest.approx(np.sqrt(2)))
+    assert fewlabels.mean_std([0.5]) == (0.5, 0.0)
+    higher = fewlabels.compare([0.9, 0.91, 0.92], [0.80, 0.81, 0.82])
+    assert higher["verdict"] == "higher" and higher["diff"] == pytest.approx(0.1)
+    assert fewlabels.compare([0.80, 0.81, 0.82], [0.9, 0.91, 0.92])["verdict"] == "lower"
+    assert fewlabels.compare([0.80, 0.90], [0.82, 0.86])["verdict"] == "no clear difference"
+    with pytest.raises(ValueError, match="at least 2 seeds"):
+        fewlabels.compare([0.9], [0.8, 0.7])
+
+
+def test_experiment_runs_every_method_and_summarizes():
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(3), 40)
+    x = (rng.normal(size=(120, 8)) + 2.0 * np.eye(3, 8)[y]).astype("float32")
+    keras.utils.set_random_seed(0)
+    encoder = models.build_dense_autoencoder((8,), code_dim=4, hidden=(6,)).encoder
+    make = lambda: models.build_classifier((8,), code_dim=4, hidden=(6,), n_classes=3)
+    rows = fewlabels.label_budget_experiment(
+        x[:90], y[:90], x[90:], y[90:], encoder=encoder, make_classifier=make,
+        budgets=(15, 30), seeds=(0, 1), learning_rates=(1e-2,), max_epochs=5, patience=2,
+        Cs=(1.0,), verbose=False)
+    assert len(rows) == 2 * 2 * len(fewlabels.METHODS)
+    assert {r["method"] for r in rows} == set(fewlabels.METHODS)
+    summary = fewlabels.summarize(rows)
+    assert len(summary) == 2 * len(fewlabels.METHODS)
+    assert all(s["seeds"] == 2 and 0 <= s["mean"] <= 1 for s in summary)
+    # pixels are informative: logistic regression on them is far above chance (1/3)
+    floor = [s for s in summary if s["method"] == fewlabels.METHODS[0]]
+    assert min(s["mean"] for s in floor) > 0.6
