@@ -126,3 +126,18 @@ def test_training_is_deterministic_under_a_seed():
 
     for a, b in zip(train_once(), train_once()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_setup_keeps_native_start_up_lines_out_of_stderr():
+    """TensorFlow's C++ start-up lines ("Could not find cuda drivers ...") would end up in
+    every notebook's first output; setup() imports Keras with fd 2 silenced."""
+    import subprocess
+    import sys
+
+    code = ("from utils import config; config.setup('01_basic_autoencoder', verbose=False); "
+            "import sys; print('after', file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, env={**__import__("os").environ, "AE_MODE": "fast"})
+    assert out.returncode == 0, out.stderr
+    assert "cuda" not in out.stderr and "absl" not in out.stderr
+    assert out.stderr.strip().endswith("after")  # stderr itself works again afterwards

@@ -103,6 +103,14 @@ def test_mean_std_and_compare():
     assert fewlabels.compare([0.80, 0.90], [0.82, 0.86])["verdict"] == "no clear difference"
     with pytest.raises(ValueError, match="at least 2 seeds"):
         fewlabels.compare([0.9], [0.8, 0.7])
+    # a small gap that every seed shows: unclear unpaired, clear when paired by seed
+    a, b = [0.70, 0.80, 0.90, 0.75], [0.69, 0.79, 0.885, 0.74]
+    assert fewlabels.compare(a, b)["verdict"] == "no clear difference"
+    paired = fewlabels.compare(a, b, paired=True)
+    assert paired["verdict"] == "higher"
+    assert paired["se"] == pytest.approx(np.std(np.subtract(a, b), ddof=1) / 2)
+    with pytest.raises(ValueError, match="one of each per seed"):
+        fewlabels.compare([0.9, 0.8, 0.7], [0.8, 0.7], paired=True)
 
 
 def test_experiment_runs_every_method_and_summarizes():

@@ -85,3 +85,48 @@ def test_load_encoder_weights_rejects_mismatched_shapes():
         models.load_encoder_weights(other, parts.encoder)
     with pytest.raises(ValueError, match="n_classes is 1"):
         models.build_classifier((10,), n_classes=1)
+
+
+def test_conv_denoiser_shapes_and_bottleneck():
+    m = models.build_conv_denoiser((28, 28, 1), widths=(16, 32))
+    assert m.output_shape == (None, 28, 28, 1)
+    assert m.get_layer("down_1").output.shape[1:] == (7, 7, 32)  # the bottleneck
+    x = np.random.default_rng(0).random((2, 28, 28, 1)).astype("float32")
+    y = m.predict(x, verbose=0)
+    assert 0 <= y.min() and y.max() <= 1
+
+
+def test_unet_has_skips_and_residual_variant_round_trips(tmp_path):
+    m = models.build_unet_denoiser((28, 28, 1), widths=(8, 16, 32))
+    assert m.output_shape == (None, 28, 28, 1)
+    assert [l.name for l in m.layers if l.name.startswith("skip_")] == ["skip_0", "skip_1"]
+    r = models.build_unet_denoiser((32, 32, 3), widths=(4, 8), residual=True)
+    x = np.random.default_rng(1).random((2, 32, 32, 3)).astype("float32")
+    path = tmp_path / "residual.keras"
+    r.save(path)
+    back = keras.models.load_model(path)
+    np.testing.assert_allclose(back.predict(x, verbose=0), r.predict(x, verbose=0), atol=1e-6)
+    # with the correction layer zeroed, the residual model is the identity
+    corr = r.get_layer("correction")
+    corr.set_weights([np.zeros_like(w) for w in corr.get_weights()])
+    np.testing.assert_allclose(r.predict(x, verbose=0), x, atol=1e-6)
+
+
+def test_with_corruption_shares_weights_and_is_identity_at_inference():
+    den = models.build_conv_denoiser((28, 28, 1), widths=(4,))
+    train = models.with_corruption(den, "masking", 0.5, seed=0)
+    x = np.random.default_rng(2).random((2, 28, 28, 1)).astype("float32")
+    np.testing.assert_allclose(train.predict(x, verbose=0), den.predict(x, verbose=0), atol=1e-6)
+    assert train.count_params() == den.count_params()
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: models.build_conv_denoiser((28, 28, 1), widths=(8, 16, 32)), "multiples of 8"),
+    (lambda: models.build_conv_denoiser((28, 28), widths=(8,)), r"\(height, width, channels\)"),
+    (lambda: models.build_conv_denoiser(widths=()), r"widths is \(\)"),
+    (lambda: models.build_unet_denoiser(widths=(8,)), "at least 2 levels"),
+    (lambda: models.build_unet_denoiser(widths=(8, 0)), "each width in widths is 0"),
+])
+def test_denoiser_bad_arguments(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()

@@ -13,5 +13,6 @@ _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 __version__ = "0.1.0"
 
-__all__ = ["config", "data", "models", "linalg", "metrics", "optim", "plots", "report",
+__all__ = ["config", "data", "models", "layers", "regularizers", "linalg", "metrics",
+           "features", "fewlabels", "conv", "corrupt", "baselines", "optim", "plots", "report",
            "training", "course"]

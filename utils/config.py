@@ -87,6 +87,24 @@ BUDGETS: dict[str, dict[str, dict[str, Any]]] = {
             Cs=(0.01, 0.1, 1.0),
         ),
     },
+    "04_denoising": {
+        "fast": dict(
+            n_train=1000, n_val=200, n_test=300,
+            sigma=0.5, sp_fraction=0.2, mask_fraction=0.5,
+            conv_widths=(16, 32), unet_widths=(8, 16, 32),
+            conv_epochs=2, unet_epochs=5, finetune_epochs=1, batch_size=32, lr=2e-3,
+            blur_sigmas=(0.5, 1.0), pca_ks=(32, 64),
+            test_sigmas=(0.1, 0.3, 0.5, 0.7), blind_range=(0.1, 0.7), n_show=8,
+        ),
+        "full": dict(
+            n_train=None, n_val=None, n_test=None,
+            sigma=0.5, sp_fraction=0.2, mask_fraction=0.5,
+            conv_widths=(16, 32), unet_widths=(8, 16, 32),
+            conv_epochs=8, unet_epochs=36, finetune_epochs=2, batch_size=32, lr=2e-3,
+            blur_sigmas=(0.5, 0.75, 1.0, 1.5), pca_ks=(16, 32, 64, 128),
+            test_sigmas=(0.1, 0.3, 0.5, 0.7), blind_range=(0.1, 0.7), n_show=10,
+        ),
+    },
 }
 
 # ---------------------------------------------------------------------------------------
@@ -148,6 +166,26 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
         "worst_mean_test_accuracy": dict(
             op=">=", full=0.5, fast=0.3,
             text="lowest mean test accuracy of any method at any budget (chance: 0.1)"),
+    },
+    "04_denoising": {
+        "conv_max_abs_diff": dict(
+            op="<=", full=1e-5, fast=1e-5,
+            text="max |NumPy convolution − keras Conv2D| (3 → 5 channels, valid, stride 1)"),
+        "best_ae_psnr_gaussian": dict(
+            op=">=", full=20.0, fast=14.0,
+            text="best autoencoder test PSNR (dB), Gaussian σ = 0.5 clipped"),
+        "gaussian_ae_minus_median_db": dict(
+            op=">=", full=4.0, fast=0.0,
+            text="best autoencoder − 3×3 median filter, PSNR dB, Gaussian σ = 0.5"),
+        "gaussian_ae_minus_noisy_db": dict(
+            op=">=", full=5.0, fast=5.0,
+            text="best autoencoder − noisy input, PSNR dB, Gaussian σ = 0.5"),
+        "salt_and_pepper_ae_minus_median_db": dict(
+            op=">=", full=0.0, fast=-3.0,
+            text="U-Net − 3×3 median filter, PSNR dB, salt-and-pepper 0.2 (> 0: beats it)"),
+        "masking_ae_minus_median_db": dict(
+            op=">=", full=0.0, fast=0.0,
+            text="U-Net − 3×3 median filter, PSNR dB, masking 0.5 (> 0: beats it)"),
     },
 }
 
@@ -269,6 +307,38 @@ def quiet_logs() -> None:
     os.environ.setdefault("PYTHONHASHSEED", "0")
 
 
+def import_keras_quietly():
+    """Import Keras (and its backend) with the process's native stderr silenced.
+
+    TensorFlow's C++ start-up writes lines such as "Could not find cuda drivers on your
+    machine" straight to file descriptor 2, before ``TF_CPP_MIN_LOG_LEVEL`` takes effect,
+    and a notebook would show them as output. Python exceptions raised by the import are
+    not affected (they propagate as usual once stderr is restored).
+    """
+    import sys
+
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no usable fd 2: nothing to silence
+        import keras
+        return keras
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import keras
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow  # noqa: F401  (its C++ runtime prints on first use, too)
+            tensorflow.config.list_logical_devices()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+    return keras
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and the Keras backend; make TensorFlow ops deterministic."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -276,7 +346,7 @@ def seed_everything(seed: int) -> None:
     import numpy as np
     random.seed(seed)
     np.random.seed(seed)
-    import keras
+    keras = import_keras_quietly()
     keras.utils.set_random_seed(seed)
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf

@@ -11,7 +11,8 @@ The pieces of notebook 03's pretraining experiment:
 - ``fit_logistic``: multinomial logistic regression with its ``C`` chosen on the validation
   part (the raw-pixel floor, and the linear probe on frozen codes).
 - ``mean_std`` and ``compare``: summaries over seeds and a verdict that says "no clear
-  difference" unless the gap is larger than twice its standard error.
+  difference" unless the gap is larger than twice its standard error (paired by seed when
+  the runs share their labels).
 """
 
 from __future__ import annotations
@@ -177,21 +178,28 @@ def mean_std(values) -> tuple[float, float]:
     return float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0
 
 
-def compare(a, b) -> dict:
+def compare(a, b, *, paired: bool = False) -> dict:
     """Compare two sets of per-seed scores (higher is better): ``a`` against ``b``.
 
-    Returns ``dict(diff, se, verdict)`` where ``diff = mean(a) - mean(b)``, ``se`` is the
-    standard error of that difference (Welch; runs with different seeds are treated as
-    independent), and ``verdict`` is ``"higher"`` or ``"lower"`` only when ``|diff| > 2 se``,
-    else ``"no clear difference"``.
+    Returns ``dict(diff, se, verdict)`` where ``diff = mean(a) - mean(b)`` and ``se`` is the
+    standard error of that difference: with ``paired=True`` (``a[i]`` and ``b[i]`` come from
+    the same seed: same labels, same split, same head initialisation) the standard error of
+    the mean per-seed difference, else Welch's (independent runs). ``verdict`` is
+    ``"higher"`` or ``"lower"`` only when ``|diff| > 2 se``, else ``"no clear difference"``.
     """
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     if len(a) < 2 or len(b) < 2:
         raise ValueError(f"a has {len(a)} and b {len(b)} values; a comparison needs at least "
                          "2 seeds each.")
+    if paired and len(a) != len(b):
+        raise ValueError(f"a has {len(a)} and b {len(b)} values; a paired comparison needs "
+                         "one of each per seed.")
     diff = float(a.mean() - b.mean())
-    se = float(np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)))
+    if paired:
+        se = float((a - b).std(ddof=1) / np.sqrt(len(a)))
+    else:
+        se = float(np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)))
     verdict = ("higher" if diff > 2 * se else "lower" if diff < -2 * se
                else "no clear difference")
     return dict(diff=diff, se=se, verdict=verdict)

@@ -61,3 +61,89 @@ class DenseTranspose(layers.Layer):
         config = dict(config)
         config["dense"] = keras.saving.deserialize_keras_object(config["dense"])
         return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="utils")
+class RandomCorruption(layers.Layer):
+    """Corrupt images while training only, with fresh noise every batch; identity otherwise.
+
+    The same noise models as ``utils.corrupt`` (``"gaussian"`` clipped to [0, 1],
+    ``"salt_and_pepper"``, ``"masking"``), written with ``keras.random`` and a
+    ``SeedGenerator`` so it runs on any backend. Put it in front of a denoiser and fit the
+    model on clean → clean: it sees a new corruption of every image in every epoch.
+
+    Args:
+        kind: one of ``utils.corrupt.KINDS``.
+        amount: σ (gaussian) or the fraction of pixels hit; a pair ``(low, high)`` draws a
+            fresh amount per image, uniformly in that range (blind denoising).
+        seed: seed of the layer's ``SeedGenerator``.
+    """
+
+    def __init__(self, kind: str = "gaussian", amount=0.5, seed: int | None = None, **kwargs):
+        from .corrupt import KINDS, _check_amount
+
+        super().__init__(**kwargs)
+        if kind not in KINDS:
+            raise ValueError(f"kind is {kind!r}; expected one of {KINDS}.")
+        upper = None if kind == "gaussian" else 1.0
+        if isinstance(amount, (tuple, list)):
+            if len(amount) != 2:
+                raise ValueError(f"amount is {amount!r}; expected a number or a pair "
+                                 "(low, high).")
+            lo, hi = (_check_amount("amount", a, upper) for a in amount)
+            if lo > hi:
+                raise ValueError(f"amount is {amount!r}; expected low <= high.")
+            self.amount = (lo, hi)
+        else:
+            self.amount = _check_amount("amount", amount, upper)
+        self.kind, self.seed = kind, seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def _amount(self, x):
+        if not isinstance(self.amount, tuple):
+            return self.amount
+        lo, hi = self.amount
+        shape = (ops.shape(x)[0],) + (1,) * (len(x.shape) - 1)
+        return keras.random.uniform(shape, lo, hi, dtype=x.dtype, seed=self.seed_generator)
+
+    def call(self, x, training=None):
+        if not training:
+            return x
+        a = self._amount(x)
+        if self.kind == "gaussian":
+            noise = keras.random.normal(ops.shape(x), dtype=x.dtype, seed=self.seed_generator)
+            return ops.clip(x + a * noise, 0.0, 1.0)
+        u = keras.random.uniform(ops.shape(x), dtype=x.dtype, seed=self.seed_generator)
+        if self.kind == "masking":
+            return ops.where(u >= a, x, ops.zeros_like(x))
+        salt = keras.random.uniform(ops.shape(x), dtype=x.dtype, seed=self.seed_generator)
+        return ops.where(u < a, ops.cast(salt < 0.5, x.dtype), x)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        amount = list(self.amount) if isinstance(self.amount, tuple) else self.amount
+        config.update(kind=self.kind, amount=amount, seed=self.seed)
+        return config
+
+
+@keras.saving.register_keras_serializable(package="utils")
+class Clip(layers.Layer):
+    """Clip values to ``[low, high]`` (e.g. a residual model's output to valid pixels)."""
+
+    def __init__(self, low: float = 0.0, high: float = 1.0, **kwargs):
+        super().__init__(**kwargs)
+        if not low < high:
+            raise ValueError(f"low is {low!r} and high {high!r}; expected low < high.")
+        self.low, self.high = float(low), float(high)
+
+    def call(self, x):
+        return ops.clip(x, self.low, self.high)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "low": self.low, "high": self.high}

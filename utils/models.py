@@ -327,3 +327,102 @@ def load_encoder_weights(classifier: keras.Model, encoder: keras.Model) -> keras
                              f"{[tuple(w.shape) for w in target.weights]}; expected the same.")
         target.set_weights(src)
     return classifier
+
+
+def _check_widths(widths) -> tuple[int, ...]:
+    if isinstance(widths, int) or not isinstance(widths, Sequence) or len(widths) == 0:
+        raise ValueError(f"widths is {widths!r}; expected channel counts per level, e.g. "
+                         "(16, 32).")
+    for w in widths:
+        _check_positive_int("each width in widths", w)
+    return tuple(widths)
+
+
+def _check_image_shape(input_shape, levels: int) -> tuple[int, int, int]:
+    shape = _check_shape(input_shape)
+    if len(shape) != 3:
+        raise ValueError(f"input_shape is {input_shape!r}; expected (height, width, channels).")
+    step = 2 ** levels
+    if shape[0] % step or shape[1] % step:
+        raise ValueError(f"input_shape is {input_shape!r}; with {levels} halvings height and "
+                         f"width must be multiples of {step}.")
+    return shape
+
+
+def build_conv_denoiser(input_shape: Sequence[int] = (28, 28, 1),
+                        widths: Sequence[int] = (16, 32), *, kernel_size: int = 3,
+                        name: str = "conv_denoiser") -> keras.Model:
+    """A convolutional autoencoder for denoising: noisy image → clean image.
+
+    Encoder: one stride-2 ``Conv2D`` per width (each halves height and width); decoder: one
+    stride-2 ``Conv2DTranspose`` per width in reverse (each doubles them), then a 3×3
+    ``Conv2D`` with a sigmoid back to the input's channels. All detail must pass through the
+    bottleneck at ``1 / 2**len(widths)`` of the resolution.
+    """
+    widths = _check_widths(widths)
+    shape = _check_image_shape(input_shape, len(widths))
+    kernel_size = _check_positive_int("kernel_size", kernel_size)
+    x = keras.Input(shape, name="noisy")
+    h = x
+    for i, w in enumerate(widths):
+        h = layers.Conv2D(w, kernel_size, strides=2, padding="same", activation="relu",
+                          name=f"down_{i}")(h)
+    for i, w in enumerate(reversed(widths)):
+        h = layers.Conv2DTranspose(w, kernel_size, strides=2, padding="same",
+                                   activation="relu", name=f"up_{i}")(h)
+    out = layers.Conv2D(shape[-1], 3, padding="same", activation="sigmoid", name="clean")(h)
+    return keras.Model(x, out, name=name)
+
+
+def build_unet_denoiser(input_shape: Sequence[int] = (28, 28, 1),
+                        widths: Sequence[int] = (8, 16, 32), *, name: str = "unet_denoiser",
+                        residual: bool = False) -> keras.Model:
+    """A small U-Net: the conv autoencoder plus skip connections (Ronneberger et al., 2015).
+
+    Each level has two 3×3 ReLU convolutions; the encoder halves the resolution between
+    levels (max-pooling), the decoder doubles it (``Conv2DTranspose``) and concatenates the
+    encoder's features of the same resolution, so fine detail need not squeeze through the
+    bottleneck. ``residual=False``: a sigmoid output in [0, 1] (train with binary
+    cross-entropy). ``residual=True``: output = input + a learned correction, clipped to
+    [0, 1] (notebook 05's watermark remover).
+    """
+    widths = _check_widths(widths)
+    if len(widths) < 2:
+        raise ValueError(f"widths is {widths!r}; a U-Net needs at least 2 levels.")
+    shape = _check_image_shape(input_shape, len(widths) - 1)
+
+    def block(h, w, tag):
+        h = layers.Conv2D(w, 3, padding="same", activation="relu", name=f"{tag}_a")(h)
+        return layers.Conv2D(w, 3, padding="same", activation="relu", name=f"{tag}_b")(h)
+
+    x = keras.Input(shape, name="noisy")
+    skips, h = [], x
+    for i, w in enumerate(widths[:-1]):
+        h = block(h, w, f"enc_{i}")
+        skips.append(h)
+        h = layers.MaxPooling2D(2, name=f"pool_{i}")(h)
+    h = block(h, widths[-1], "bottleneck")
+    for i, (w, skip) in enumerate(zip(reversed(widths[:-1]), reversed(skips))):
+        h = layers.Conv2DTranspose(w, 2, strides=2, padding="same", name=f"up_{i}")(h)
+        h = layers.Concatenate(name=f"skip_{i}")([h, skip])
+        h = block(h, w, f"dec_{i}")
+    if residual:
+        correction = layers.Conv2D(shape[-1], 1, name="correction")(h)
+        out = layers.Add(name="input_plus_correction")([x, correction])
+        from .layers import Clip
+        out = Clip(0.0, 1.0, name="clean")(out)
+    else:
+        out = layers.Conv2D(shape[-1], 1, activation="sigmoid", name="clean")(h)
+    return keras.Model(x, out, name=name)
+
+
+def with_corruption(denoiser: keras.Model, kind: str, amount, *, seed: int | None = None,
+                    name: str | None = None) -> keras.Model:
+    """``x → denoiser(corrupt(x))`` with a ``layers.RandomCorruption`` in front, for training
+    on clean → clean with fresh noise every batch. The denoiser's weights are shared, so
+    training this model trains ``denoiser``; at inference the corruption is off."""
+    from .layers import RandomCorruption
+
+    x = keras.Input(denoiser.input_shape[1:], name="clean_input")
+    noisy = RandomCorruption(kind, amount, seed=seed, name="corrupt")(x)
+    return keras.Model(x, denoiser(noisy), name=name or f"{denoiser.name}_training")

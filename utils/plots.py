@@ -53,8 +53,8 @@ def image_grid(images, ncols: int = 8, *, titles: Sequence[str] | None = None,
     if titles is not None and len(titles) != len(imgs):
         raise ValueError(f"titles has {len(titles)} entries for {len(imgs)} images.")
     nrows = int(np.ceil(len(imgs) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(cell * ncols, cell * nrows + 0.3),
-                             squeeze=False)
+    height = nrows * (cell + (0.25 if titles is not None else 0.1)) + (0.5 if title else 0.1)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(cell * ncols, height), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.set_xticks([]), ax.set_yticks([])
         if i >= len(imgs):

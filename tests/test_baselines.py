@@ -1,0 +1,47 @@
+import numpy as np
+import pytest
+
+from utils import baselines, linalg, metrics
+
+
+def test_median_filter_removes_isolated_salt_and_keeps_flat_images():
+    x = np.zeros((2, 9, 9, 1), "float32")
+    x[0, 4, 4, 0] = 1.0
+    y = baselines.median_filter(x, 3)
+    assert y.max() == 0 and y.shape == x.shape
+    flat = np.full((1, 6, 6), 0.3, "float32")
+    np.testing.assert_allclose(baselines.median_filter(flat, 3), flat)
+
+
+def test_gaussian_blur_preserves_mean_and_filters_per_image():
+    rng = np.random.default_rng(0)
+    x = rng.random((3, 16, 16)).astype("float32")
+    y = baselines.gaussian_blur(x, 1.0)
+    assert y.std() < x.std()
+    np.testing.assert_allclose(y.mean(axis=(1, 2)), x.mean(axis=(1, 2)), atol=0.02)
+    # images do not leak into each other
+    np.testing.assert_allclose(baselines.gaussian_blur(x[:1], 1.0), y[:1], atol=1e-6)
+
+
+def test_pca_projection_and_validation_choice():
+    rng = np.random.default_rng(1)
+    basis = rng.random((3, 64))
+    clean = np.clip((rng.random((200, 3)) @ basis) / 3, 0, 1).reshape(200, 8, 8)
+    noisy = np.clip(clean + 0.1 * rng.normal(size=clean.shape), 0, 1)
+    pca = linalg.pca_fit(clean[:100].reshape(100, -1), 3)
+    proj = baselines.pca_projection(noisy[100:], pca)
+    assert metrics.mse(clean[100:], proj) < metrics.mse(clean[100:], noisy[100:])
+    best, scores = baselines.choose_on_validation(
+        baselines.gaussian_blur, (0.3, 5.0), noisy[100:150], clean[100:150], metrics.psnr)
+    assert set(scores) == {0.3, 5.0} and best == max(scores, key=scores.get)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="sigma is 0"):
+        baselines.gaussian_blur(np.zeros((1, 4, 4)), 0)
+    with pytest.raises(ValueError, match="size is 0"):
+        baselines.median_filter(np.zeros((1, 4, 4)), 0)
+    with pytest.raises(ValueError, match="x has shape"):
+        baselines.median_filter(np.zeros((4, 4)), 3)
+    with pytest.raises(ValueError, match="params is empty"):
+        baselines.choose_on_validation(baselines.gaussian_blur, (), None, None, None)
