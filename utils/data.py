@@ -342,3 +342,65 @@ def flatten(x) -> np.ndarray:
     if x.ndim != 4:
         raise ValueError(f"x has shape {x.shape}; expected images of shape (N, H, W, C).")
     return x.reshape(len(x), -1)
+
+
+# ---------------------------------------------------------------------------------------
+# Natural colour images bundled with scikit-image and scikit-learn (no download), for the
+# watermark notebook. Whole images are held out: none of the val/test images is ever cut
+# into training patches.
+# ---------------------------------------------------------------------------------------
+NATURAL_SPLITS = {
+    "train": ("astronaut", "coffee", "china", "immunohistochemistry", "hubble_deep_field"),
+    "val": ("rocket",),
+    "test": ("chelsea", "flower"),
+}
+
+
+def natural_image(name: str) -> np.ndarray:
+    """One bundled RGB image as float32 in [0, 1], shape (H, W, 3)."""
+    if name in ("china", "flower"):
+        from sklearn.datasets import load_sample_image
+
+        img = load_sample_image(f"{name}.jpg")
+    else:
+        import skimage.data
+
+        known = {n for names in NATURAL_SPLITS.values() for n in names}
+        if name not in known:
+            raise ValueError(f"name is {name!r}; expected one of {sorted(known)}.")
+        img = getattr(skimage.data, name)()
+    return np.asarray(img[..., :3], dtype=np.float32) / 255.0
+
+
+def natural_images(split: str) -> dict[str, np.ndarray]:
+    """The images of ``split`` (``"train"``, ``"val"`` or ``"test"``; see NATURAL_SPLITS)."""
+    if split not in NATURAL_SPLITS:
+        raise ValueError(f"split is {split!r}; expected one of {tuple(NATURAL_SPLITS)}.")
+    return {name: natural_image(name) for name in NATURAL_SPLITS[split]}
+
+
+def random_patches(images, n: int, size: int, *, seed: int = 0, flips: bool = True) -> np.ndarray:
+    """``n`` random ``size``×``size`` crops from ``images`` (a list or dict of (H, W, 3)
+    arrays), each image equally likely, with random horizontal flips. Shape (n, size, size, 3)."""
+    imgs = list(images.values()) if isinstance(images, dict) else list(images)
+    if not imgs:
+        raise ValueError("images is empty; expected at least one (H, W, 3) image.")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n is {n!r}; expected a positive integer.")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"size is {size!r}; expected a positive integer.")
+    for i, im in enumerate(imgs):
+        if im.ndim != 3 or im.shape[-1] != 3:
+            raise ValueError(f"image {i} has shape {im.shape}; expected (H, W, 3).")
+        if size > min(im.shape[:2]):
+            raise ValueError(f"size is {size}; image {i} is only {im.shape[0]}×{im.shape[1]}, "
+                             "expected a patch no larger than the image.")
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, size, size, 3), np.float32)
+    for k in range(n):
+        im = imgs[int(rng.integers(len(imgs)))]
+        top = int(rng.integers(im.shape[0] - size + 1))
+        left = int(rng.integers(im.shape[1] - size + 1))
+        patch = im[top:top + size, left:left + size]
+        out[k] = patch[:, ::-1] if flips and rng.random() < 0.5 else patch
+    return out

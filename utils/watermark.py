@@ -1,0 +1,210 @@
+"""Visible watermarks, synthesised the way the LVW / CLWD datasets were made.
+
+A watermark is a shape ``m`` (text or a logo, values in [0, 1] with anti-aliased edges), a
+colour ``W`` and an opacity ``α``. Blended onto an image ``I`` it gives (Dekel et al., CVPR
+2017)
+
+    J = A·W + (1 − A)·I,   with the per-pixel opacity map A = α·m,
+
+so where ``m = 0`` the image is untouched and where ``m = 1`` the pixel is the mix
+``αW + (1 − α)I``. ``WatermarkSampler`` draws words or logos, opacity, size, position,
+rotation and colour from a seeded generator; its ``"train"`` and ``"test"`` vocabularies and
+logo sets are disjoint, so test watermarks are never seen in training.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+TRAIN_WORDS = ("SAMPLE", "PROOF", "DRAFT", "STOCK", "photo", "Copyright", "PREVIEW", "studio",
+               "COPY", "demo", "© 2024", "licensed", "WATERMARK", "archive", "PRIVATE",
+               "imaging", "Getty", "shutter", "pixels", "NOT FOR SALE")
+TEST_WORDS = ("CONFIDENTIAL", "specimen", "© ACME", "original", "Reserved", "VOID",
+              "gallery", "unpaid")
+TRAIN_LOGOS = ("circle", "ring", "star", "triangle")
+TEST_LOGOS = ("skimage_logo", "diamond_ring")
+ALPHA_RANGE = (0.3, 0.7)
+
+
+def font_path() -> Path:
+    """DejaVu Sans Bold, shipped inside matplotlib (no download, no system fonts needed)."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans-Bold.ttf"
+
+
+def render_text(text: str, height: int) -> np.ndarray:
+    """The anti-aliased shape of ``text``, ``height`` pixels tall: floats in [0, 1]."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"text is {text!r}; expected a non-empty string.")
+    if isinstance(height, bool) or not isinstance(height, int) or height < 4:
+        raise ValueError(f"height is {height!r}; expected an integer >= 4 pixels.")
+    font = ImageFont.truetype(str(font_path()), size=height)
+    left, top, right, bottom = font.getbbox(text)
+    img = Image.new("L", (right - left + 2, bottom - top + 2), 0)
+    ImageDraw.Draw(img).text((1 - left, 1 - top), text, fill=255, font=font)
+    return np.asarray(img, dtype=np.float32) / 255.0
+
+
+def render_logo(name: str, size: int) -> np.ndarray:
+    """A logo shape, ``size``×``size`` pixels, floats in [0, 1].
+
+    ``circle``, ``ring``, ``star``, ``triangle`` and ``diamond_ring`` are drawn; the
+    ``skimage_logo`` is scikit-image's own logo (its alpha channel), bundled with the package.
+    """
+    from PIL import Image, ImageDraw
+
+    if isinstance(size, bool) or not isinstance(size, int) or size < 8:
+        raise ValueError(f"size is {size!r}; expected an integer >= 8 pixels.")
+    if name == "skimage_logo":
+        import skimage.data
+
+        alpha = Image.fromarray(skimage.data.logo()[..., 3])
+        return np.asarray(alpha.resize((size, size), Image.LANCZOS), np.float32) / 255.0
+    s = 4 * size  # draw large, then shrink: anti-aliased edges
+    img = Image.new("L", (s, s), 0)
+    d = ImageDraw.Draw(img)
+    c, r = s / 2, s * 0.45
+    if name == "circle":
+        d.ellipse([c - r, c - r, c + r, c + r], fill=255)
+    elif name == "ring":
+        d.ellipse([c - r, c - r, c + r, c + r], outline=255, width=max(1, s // 8))
+    elif name == "star":
+        angles = np.pi / 2 + np.arange(10) * np.pi / 5
+        radii = np.where(np.arange(10) % 2 == 0, r, 0.45 * r)
+        d.polygon([(c + q * np.cos(a), c - q * np.sin(a)) for a, q in zip(angles, radii)],
+                  fill=255)
+    elif name == "triangle":
+        d.polygon([(c, c - r), (c - r, c + 0.8 * r), (c + r, c + 0.8 * r)], fill=255)
+    elif name == "diamond_ring":
+        d.polygon([(c, c - r), (c + r, c), (c, c + r), (c - r, c)], outline=255,
+                  width=max(1, s // 10))
+    else:
+        raise ValueError(f"name is {name!r}; expected one of "
+                         f"{TRAIN_LOGOS + TEST_LOGOS}.")
+    return np.asarray(img.resize((size, size), Image.LANCZOS), np.float32) / 255.0
+
+
+def blend(image, shape_mask, colour, alpha: float):
+    """``J = A·W + (1 − A)·I`` with ``A = alpha · shape_mask``.
+
+    Args:
+        image: ``(H, W, 3)`` floats in [0, 1].
+        shape_mask: ``(H, W)`` floats in [0, 1], the watermark's shape.
+        colour: 3 floats in [0, 1], the watermark's colour W.
+        alpha: opacity in [0, 1].
+
+    Returns:
+        ``(J, A)``: the watermarked image and the per-pixel opacity map.
+    """
+    image = np.asarray(image, dtype=np.float32)
+    shape_mask = np.asarray(shape_mask, dtype=np.float32)
+    colour = np.asarray(colour, dtype=np.float32)
+    if image.ndim != 3 or image.shape[-1] != 3:
+        raise ValueError(f"image has shape {image.shape}; expected (H, W, 3).")
+    if shape_mask.shape != image.shape[:2]:
+        raise ValueError(f"shape_mask has shape {shape_mask.shape}; expected "
+                         f"{image.shape[:2]} (the image's height and width).")
+    if colour.shape != (3,) or colour.min() < 0 or colour.max() > 1:
+        raise ValueError(f"colour is {colour.tolist()!r}; expected 3 values in [0, 1].")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)) \
+            or not 0 <= alpha <= 1:
+        raise ValueError(f"alpha is {alpha!r}; expected a number in [0, 1].")
+    for name, a in (("image", image), ("shape_mask", shape_mask)):
+        if a.min() < 0 or a.max() > 1:
+            raise ValueError(f"{name} has values in [{a.min():.3g}, {a.max():.3g}]; "
+                             "expected [0, 1].")
+    a_map = float(alpha) * shape_mask
+    return a_map[..., None] * colour + (1.0 - a_map[..., None]) * image, a_map
+
+
+@dataclass
+class Watermarked:
+    """One watermarked batch: inputs ``j``, clean targets ``clean``, opacity maps ``alpha``
+    (``A = α·m``, zero outside the watermark) and boolean ``mask = alpha > 0``."""
+
+    j: np.ndarray
+    clean: np.ndarray
+    alpha: np.ndarray
+    colour: np.ndarray
+
+    @property
+    def mask(self) -> np.ndarray:
+        return self.alpha > 0
+
+
+class WatermarkSampler:
+    """Draws watermarks for a split: ``"train"`` uses TRAIN_WORDS/TRAIN_LOGOS, ``"test"``
+    the disjoint TEST_WORDS/TEST_LOGOS.
+
+    Each watermark: text with probability ``p_text`` (else a logo), opacity α uniform in
+    ``alpha_range``, height 25–60 % of the patch (text) or 40–80 % (logo), rotation within
+    ±30°, a random position that keeps it mostly inside, and a colour that is white, black or
+    a random saturated colour.
+    """
+
+    def __init__(self, split: str = "train", *, alpha_range=ALPHA_RANGE, p_text: float = 0.6,
+                 seed: int = 0):
+        if split not in ("train", "test"):
+            raise ValueError(f"split is {split!r}; expected 'train' or 'test'.")
+        lo, hi = alpha_range
+        if not 0 <= lo <= hi <= 1:
+            raise ValueError(f"alpha_range is {alpha_range!r}; expected 0 <= low <= high <= 1.")
+        self.split, self.alpha_range, self.p_text = split, (float(lo), float(hi)), p_text
+        self.words = TRAIN_WORDS if split == "train" else TEST_WORDS
+        self.logos = TRAIN_LOGOS if split == "train" else TEST_LOGOS
+        self.rng = np.random.default_rng(seed)
+
+    def shape(self, size: int) -> tuple[np.ndarray, str]:
+        """A random watermark shape placed on a ``size``×``size`` canvas, and its name."""
+        from PIL import Image
+
+        rng = self.rng
+        if rng.random() < self.p_text:
+            name = str(rng.choice(self.words))
+            glyphs = render_text(name, max(6, int(size * rng.uniform(0.25, 0.6))))
+            if glyphs.shape[1] > 1.6 * size:  # long words: shrink to fit
+                scale = 1.6 * size / glyphs.shape[1]
+                glyphs = np.asarray(Image.fromarray(glyphs).resize(
+                    (max(1, int(glyphs.shape[1] * scale)), max(1, int(glyphs.shape[0] * scale))),
+                    Image.BILINEAR))
+        else:
+            name = str(rng.choice(self.logos))
+            glyphs = render_logo(name, max(8, int(size * rng.uniform(0.4, 0.8))))
+        rotated = np.asarray(Image.fromarray(glyphs).rotate(
+            rng.uniform(-30, 30), resample=Image.BILINEAR, expand=True))
+        canvas = np.zeros((size, size), np.float32)
+        h, w = rotated.shape
+        top = int(rng.integers(-h // 4, max(1, size - 3 * h // 4)))
+        left = int(rng.integers(-w // 4, max(1, size - 3 * w // 4)))
+        ct, cl = max(0, top), max(0, left)
+        cb, cr = min(size, top + h), min(size, left + w)
+        if cb > ct and cr > cl:
+            canvas[ct:cb, cl:cr] = rotated[ct - top:cb - top, cl - left:cr - left]
+        return np.clip(canvas, 0, 1), name
+
+    def colour(self) -> np.ndarray:
+        kind = self.rng.random()
+        if kind < 0.35:
+            return np.ones(3, np.float32)
+        if kind < 0.6:
+            return np.zeros(3, np.float32)
+        return self.rng.uniform(0, 1, 3).astype(np.float32)
+
+    def apply(self, patches) -> Watermarked:
+        """Watermark every patch of ``patches`` ``(N, S, S, 3)`` (one watermark each)."""
+        patches = np.asarray(patches, dtype=np.float32)
+        if patches.ndim != 4 or patches.shape[-1] != 3 or patches.shape[1] != patches.shape[2]:
+            raise ValueError(f"patches has shape {patches.shape}; expected (N, S, S, 3).")
+        out, alphas, colours = [], [], []
+        for p in patches:
+            m, _ = self.shape(p.shape[0])
+            c = self.colour()
+            j, a = blend(p, m, c, self.rng.uniform(*self.alpha_range))
+            out.append(j), alphas.append(a), colours.append(c)
+        return Watermarked(np.stack(out), patches, np.stack(alphas), np.stack(colours))
