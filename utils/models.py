@@ -150,13 +150,17 @@ def decoder_matrix(parts: Autoencoder) -> "keras.KerasTensor":
     return parts.decoder.get_layer("reconstruction").kernel
 
 
+def _check_int_sequence(name: str, value, expected: str) -> tuple[int, ...]:
+    if isinstance(value, int) or not isinstance(value, Sequence) or len(value) == 0:
+        raise ValueError(f"{name} is {value!r}; expected {expected}.")
+    for v in value:
+        _check_positive_int(f"each width in {name}", v)
+    return tuple(value)
+
+
 def _check_sizes(sizes) -> tuple[int, ...]:
-    if isinstance(sizes, int) or not isinstance(sizes, Sequence) or len(sizes) == 0:
-        raise ValueError(f"sizes is {sizes!r}; expected the encoder's layer widths, code last, "
-                         "e.g. (100, 30).")
-    for width in sizes:
-        _check_positive_int("each width in sizes", width)
-    return tuple(sizes)
+    return _check_int_sequence("sizes", sizes, "the encoder's layer widths, code last, e.g. "
+                               "(100, 30)")
 
 
 def build_stacked_autoencoder(
@@ -330,12 +334,7 @@ def load_encoder_weights(classifier: keras.Model, encoder: keras.Model) -> keras
 
 
 def _check_widths(widths) -> tuple[int, ...]:
-    if isinstance(widths, int) or not isinstance(widths, Sequence) or len(widths) == 0:
-        raise ValueError(f"widths is {widths!r}; expected channel counts per level, e.g. "
-                         "(16, 32).")
-    for w in widths:
-        _check_positive_int("each width in widths", w)
-    return tuple(widths)
+    return _check_int_sequence("widths", widths, "channel counts per level, e.g. (16, 32)")
 
 
 def _check_image_shape(input_shape, levels: int) -> tuple[int, int, int]:
