@@ -96,7 +96,7 @@ def test_notes_are_reported_without_a_bar(tmp_path, monkeypatch):
     assert saved["notes"]["scratch_accuracy_100"]["value"] == 0.776
     assert "measured" in str(rep) and "0.776" in str(rep)
     with pytest.raises(AssertionError, match="not recorded"):
-        rep.check()  # ... but the bars still must be recorded
+        rep.check()  # notes do not stand in for the bars
     with pytest.raises(ValueError, match="has a bar"):
         rep.note("min_principal_cosine", 1.0, "x")
     with pytest.raises(TypeError, match="expected a number"):

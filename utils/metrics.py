@@ -55,9 +55,7 @@ def code_sparsity(codes, threshold: float = 0.05) -> dict:
 
 def _images01(x, r) -> tuple[np.ndarray, np.ndarray]:
     x, r = _pair(x, r)
-    if x.ndim == 4 and x.shape[-1] in (1, 3):
-        pass
-    elif x.ndim != 3:
+    if not (x.ndim == 3 or (x.ndim == 4 and x.shape[-1] in (1, 3))):
         raise ValueError(f"x has shape {x.shape}; expected images (N, H, W) or (N, H, W, C).")
     if x.min() < 0 or x.max() > 1:
         raise ValueError(f"x has values in [{x.min():.3g}, {x.max():.3g}]; expected the clean "
