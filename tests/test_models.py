@@ -112,6 +112,26 @@ def test_unet_has_skips_and_residual_variant_round_trips(tmp_path):
     np.testing.assert_allclose(r.predict(x, verbose=0), x, atol=1e-6)
 
 
+def test_watermark_remover_gate_switches_the_correction(tmp_path):
+    m = models.build_watermark_remover((16, 16, 3), widths=(4, 8))
+    x = np.random.default_rng(3).random((2, 16, 16, 3)).astype("float32")
+    out = m.predict(x, verbose=0)
+    assert set(out) == {"clean", "mask"} and out["mask"].shape == (2, 16, 16, 1)
+    assert 0 < out["mask"].min() and out["mask"].max() < 1
+    assert 0 <= out["clean"].min() and out["clean"].max() <= 1
+    path = tmp_path / "remover.keras"
+    m.save(path)
+    back = keras.models.load_model(path)
+    np.testing.assert_allclose(back.predict(x, verbose=0)["clean"], out["clean"], atol=1e-6)
+    # a closed gate (g -> 0) leaves the input untouched, whatever the content branch says
+    gate = m.get_layer("mask")
+    k, _ = gate.get_weights()
+    gate.set_weights([np.zeros_like(k), np.full((1,), -30.0, "float32")])
+    np.testing.assert_allclose(m.predict(x, verbose=0)["clean"], x, atol=1e-6)
+    with pytest.raises(ValueError, match="multiples of 4"):
+        models.build_watermark_remover((18, 18, 3), widths=(4, 8, 16))
+
+
 def test_with_corruption_shares_weights_and_is_identity_at_inference():
     den = models.build_conv_denoiser((28, 28, 1), widths=(4,))
     train = models.with_corruption(den, "masking", 0.5, seed=0)

@@ -39,7 +39,7 @@ def test_blend_bad_arguments(kwargs, match):
 
 def test_masks_agree_with_changed_pixels_and_alpha_in_range():
     patches = data.random_patches([_image(64, 64)], 32, 32, seed=0)
-    w = watermark.WatermarkSampler("train", seed=3).apply(patches)
+    w = watermark.WatermarkSampler("train", seed=3).apply(patches, quantize=False)
     changed = np.abs(w.j - w.clean).max(axis=-1) > 1e-6
     assert np.all(w.mask[changed])        # every changed pixel is inside the mask
     # inside the mask a pixel changes unless the watermark colour equals the image there
@@ -95,3 +95,70 @@ def test_natural_images_split_and_patches():
         data.random_patches(imgs, 1, 1000)
     with pytest.raises(ValueError, match="split is 'dev'"):
         data.natural_images("dev")
+
+
+def _8bit_image(h=64, w=64, seed=0):
+    return np.round(_image(h, w, seed) * 255) / 255
+
+
+def test_quantized_marks_change_only_masked_pixels():
+    patches = data.random_patches([_8bit_image()], 32, 32, seed=0)
+    w = watermark.WatermarkSampler("train", seed=3).apply(patches)   # quantize=True
+    np.testing.assert_allclose(w.j * 255, np.round(w.j * 255), atol=1e-3)   # 8-bit values
+    changed = np.abs(w.j - w.clean).max(axis=-1) > 1e-6
+    assert np.all(w.mask[changed])
+    assert changed[w.alpha > 0.05].mean() > 0.9
+    assert len(w.names) == 32 and set(w.names) <= set(watermark.TRAIN_WORDS + watermark.TRAIN_LOGOS)
+
+
+def test_logos_are_marks_not_filled_squares():
+    for name in watermark.TRAIN_LOGOS + watermark.TEST_LOGOS:
+        logo = watermark.render_logo(name, 48)
+        assert 0.05 < logo.mean() < 0.7, name     # a filled disc covers 0.64, a solid square 1
+        assert max(logo[0, 0], logo[0, -1], logo[-1, 0], logo[-1, -1]) < 0.1, name  # blank corners
+
+
+def test_invert_blend_oracle_and_errors():
+    p = data.random_patches([_8bit_image()], 6, 24, seed=2)
+    exact = watermark.WatermarkSampler("test", seed=1).apply(p, quantize=False)
+    np.testing.assert_allclose(watermark.invert_blend(exact.j, exact.alpha, exact.colour),
+                               exact.clean, atol=1e-5)
+    q = watermark.WatermarkSampler("test", seed=1).apply(p)
+    err = np.abs(watermark.invert_blend(q.j, q.alpha, q.colour) - q.clean)
+    # only the 8-bit rounding is left, amplified by 1 / (1 - A) <= 1 / 0.3
+    assert err.max() <= 0.5 / 255 / (1 - 0.7) + 1e-6
+    with pytest.raises(ValueError, match="alpha has values"):
+        watermark.invert_blend(q.j, np.ones_like(q.alpha), q.colour)
+    with pytest.raises(ValueError, match="colour has shape"):
+        watermark.invert_blend(q.j, q.alpha, q.colour[:2])
+    with pytest.raises(ValueError, match="j has shape"):
+        watermark.invert_blend(q.j[0], q.alpha, q.colour)
+
+
+def test_apply_to_image_marks_the_whole_image():
+    img = _8bit_image(60, 90)
+    w = watermark.WatermarkSampler("test", seed=0).apply_to_image(img, 5, 24)
+    assert w.j.shape == (1, 60, 90, 3) and w.alpha.shape == (1, 60, 90) and len(w.names) == 5
+    changed = np.abs(w.j - w.clean).max(axis=-1) > 1e-6
+    assert np.all(w.mask[changed]) and w.mask.mean() > 0.02
+    assert w.alpha.max() < 1
+    again = watermark.WatermarkSampler("test", seed=0).apply_to_image(img, 5, 24)
+    np.testing.assert_array_equal(w.j, again.j)
+    with pytest.raises(ValueError, match="mark_size is 100"):
+        watermark.WatermarkSampler("test").apply_to_image(img, 2, 100)
+    with pytest.raises(ValueError, match="n_marks is 0"):
+        watermark.WatermarkSampler("test").apply_to_image(img, 0, 24)
+
+
+def test_sampler_alpha_range_is_respected_and_checked():
+    p = data.random_patches([_8bit_image()], 40, 32, seed=4)
+    w = watermark.WatermarkSampler("test", seed=2, alpha_range=(0.75, 0.9)).apply(p, quantize=False)
+    top = w.alpha.reshape(40, -1).max(axis=1)
+    assert top.max() <= 0.9 + 1e-6 and top[top > 0.5].min() >= 0.75 * 0.5
+    with pytest.raises(ValueError, match="alpha_range is"):
+        watermark.WatermarkSampler("train", alpha_range=(0.5, 1.2))
+
+
+def test_patch_larger_than_image_is_an_error():
+    with pytest.raises(ValueError, match="size is 80"):
+        data.random_patches([_image(64, 64)], 2, 80)

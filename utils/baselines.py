@@ -61,3 +61,21 @@ def choose_on_validation(denoise: Callable, params: Sequence, noisy_val, clean_v
         raise ValueError("params is empty; expected at least one value to try.")
     scores = {p: float(np.mean(score(clean_val, denoise(noisy_val, p)))) for p in params}
     return max(scores, key=scores.get), scores
+
+
+def inpaint_biharmonic(x, mask) -> np.ndarray:
+    """Fill the pixels where ``mask`` (N, H, W) is true from their surroundings, each image on
+    its own, with scikit-image's biharmonic inpainting (the known-mask baseline of notebook 05:
+    it throws away whatever of the image shows through the mask)."""
+    from skimage.restoration import inpaint_biharmonic as _inpaint
+
+    x = _batch(x)
+    mask = np.asarray(mask)
+    if mask.dtype != bool or mask.shape != x.shape[:3]:
+        raise ValueError(f"mask has shape {mask.shape} and dtype {mask.dtype}; expected a "
+                         f"boolean array of shape {x.shape[:3]}.")
+    out = x.copy()
+    for i in range(len(x)):
+        if mask[i].any() and not mask[i].all():
+            out[i] = _inpaint(x[i], mask[i], channel_axis=-1 if x.ndim == 4 else None)
+    return np.clip(out, 0.0, 1.0)

@@ -105,6 +105,20 @@ BUDGETS: dict[str, dict[str, dict[str, Any]]] = {
             test_sigmas=(0.1, 0.3, 0.5, 0.7), blind_range=(0.1, 0.7), n_show=10,
         ),
     },
+    "05_watermark_removal": {
+        "fast": dict(
+            patch=32, n_train=4000, n_test=200, batch_size=32, mask_weight=3.0, lr=2e-3,
+            gate_weight=0.1, gate_min_alpha=0.02,
+            unet_widths=(16, 32, 64), unet_epochs=2, ae_widths=(32, 32, 16), ae_epochs=2,
+            n_marks_whole=12, n_show=8, unseen_alpha=(0.75, 0.9),
+        ),
+        "full": dict(
+            patch=32, n_train=12000, n_test=500, batch_size=32, mask_weight=3.0, lr=2e-3,
+            gate_weight=0.1, gate_min_alpha=0.02,
+            unet_widths=(16, 32, 64), unet_epochs=5, ae_widths=(32, 32, 16), ae_epochs=3,
+            n_marks_whole=12, n_show=8, unseen_alpha=(0.75, 0.9),
+        ),
+    },
 }
 
 # ---------------------------------------------------------------------------------------
@@ -186,6 +200,17 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
         "masking_ae_minus_median_db": dict(
             op=">=", full=0.0, fast=0.0,
             text="U-Net − 3×3 median filter, PSNR dB, masking 0.5 (> 0: beats it)"),
+    },
+    "05_watermark_removal": {
+        "unet_mask_rmse_over_input": dict(
+            op="<=", full=0.4, fast=0.7,
+            text="residual U-Net RMSE inside the mask / watermarked input's (held-out marks)"),
+        "unet_minus_input_psnr_db": dict(
+            op=">=", full=3.0, fast=-1.0,
+            text="residual U-Net − watermarked input, whole-patch PSNR dB"),
+        "unet_minus_plain_ae_psnr_db": dict(
+            op=">=", full=0.0, fast=0.0,
+            text="residual U-Net − plain bottleneck AE, whole-patch PSNR dB (> 0: skips help)"),
     },
 }
 

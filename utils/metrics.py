@@ -96,3 +96,18 @@ def ssim(x, r, *, sigma: float = 1.5) -> np.ndarray:
     c1, c2 = 0.01 ** 2, 0.03 ** 2
     s = ((2 * ux * uy + c1) * (2 * vxy + c2)) / ((ux ** 2 + uy ** 2 + c1) * (vx + vy + c2))
     return s[:, pad:-pad, pad:-pad, :].mean(axis=(1, 2, 3))
+
+
+def masked_rmse(x, r, mask) -> float:
+    """Root-mean-squared error over the pixels where ``mask`` (N, H, W) is true, all channels
+    of those pixels counted: ``sqrt(mean((x − r)²) over mask)``."""
+    x, r = _pair(x, r)
+    mask = np.asarray(mask)
+    if mask.dtype != bool:
+        raise ValueError(f"mask has dtype {mask.dtype}; expected a boolean array.")
+    if mask.shape != x.shape[:mask.ndim] or mask.ndim not in (x.ndim, x.ndim - 1):
+        raise ValueError(f"mask has shape {mask.shape}; expected {x.shape[:-1]} (one value per "
+                         f"pixel) or {x.shape}.")
+    if not mask.any():
+        raise ValueError("mask is empty; expected at least one pixel inside it.")
+    return float(np.sqrt(((x - r) ** 2)[mask].mean()))

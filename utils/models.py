@@ -373,18 +373,8 @@ def build_conv_denoiser(input_shape: Sequence[int] = (28, 28, 1),
     return keras.Model(x, out, name=name)
 
 
-def build_unet_denoiser(input_shape: Sequence[int] = (28, 28, 1),
-                        widths: Sequence[int] = (8, 16, 32), *, name: str = "unet_denoiser",
-                        residual: bool = False) -> keras.Model:
-    """A small U-Net: the conv autoencoder plus skip connections (Ronneberger et al., 2015).
-
-    Each level has two 3×3 ReLU convolutions; the encoder halves the resolution between
-    levels (max-pooling), the decoder doubles it (``Conv2DTranspose``) and concatenates the
-    encoder's features of the same resolution, so fine detail need not squeeze through the
-    bottleneck. ``residual=False``: a sigmoid output in [0, 1] (train with binary
-    cross-entropy). ``residual=True``: output = input + a learned correction, clipped to
-    [0, 1] (notebook 05's watermark remover).
-    """
+def _unet_trunk(input_shape, widths):
+    """Input tensor and the last decoder features of a U-Net (see build_unet_denoiser)."""
     widths = _check_widths(widths)
     if len(widths) < 2:
         raise ValueError(f"widths is {widths!r}; a U-Net needs at least 2 levels.")
@@ -405,6 +395,45 @@ def build_unet_denoiser(input_shape: Sequence[int] = (28, 28, 1),
         h = layers.Conv2DTranspose(w, 2, strides=2, padding="same", name=f"up_{i}")(h)
         h = layers.Concatenate(name=f"skip_{i}")([h, skip])
         h = block(h, w, f"dec_{i}")
+    return x, h
+
+
+def build_watermark_remover(input_shape: Sequence[int] = (32, 32, 3),
+                            widths: Sequence[int] = (16, 32, 64), *,
+                            name: str = "watermark_remover") -> keras.Model:
+    """A U-Net whose output is the input plus a *gated* correction (notebook 05).
+
+    ``clean = clip(J + g ⊙ c, 0, 1)``: ``g`` in (0, 1) says where the watermark is (one
+    sigmoid channel, started near 0.12 so the model starts close to the identity), ``c``
+    what to add there. Two outputs: ``{"clean": ..., "mask": g}``; train ``mask`` against the
+    watermark mask with binary cross-entropy, so away from a watermark the correction is
+    switched off and the image is left alone.
+    """
+    from .layers import Clip
+
+    x, h = _unet_trunk(input_shape, widths)
+    gate = layers.Conv2D(1, 1, activation="sigmoid", name="mask",
+                         bias_initializer=keras.initializers.Constant(-2.0))(h)
+    content = layers.Conv2D(x.shape[-1], 1, name="content")(h)
+    correction = layers.Multiply(name="gated_correction")([gate, content])
+    out = layers.Add(name="input_plus_correction")([x, correction])
+    return keras.Model(x, {"clean": Clip(0.0, 1.0, name="clean")(out), "mask": gate}, name=name)
+
+
+def build_unet_denoiser(input_shape: Sequence[int] = (28, 28, 1),
+                        widths: Sequence[int] = (8, 16, 32), *, name: str = "unet_denoiser",
+                        residual: bool = False) -> keras.Model:
+    """A small U-Net: the conv autoencoder plus skip connections (Ronneberger et al., 2015).
+
+    Each level has two 3×3 ReLU convolutions; the encoder halves the resolution between
+    levels (max-pooling), the decoder doubles it (``Conv2DTranspose``) and concatenates the
+    encoder's features of the same resolution, so fine detail need not squeeze through the
+    bottleneck. ``residual=False``: a sigmoid output in [0, 1] (train with binary
+    cross-entropy). ``residual=True``: output = input + a learned correction, clipped to
+    [0, 1] (notebook 05's watermark remover).
+    """
+    x, h = _unet_trunk(input_shape, widths)
+    shape = x.shape[1:]
     if residual:
         correction = layers.Conv2D(shape[-1], 1, name="correction")(h)
         out = layers.Add(name="input_plus_correction")([x, correction])

@@ -51,6 +51,32 @@ def render_text(text: str, height: int) -> np.ndarray:
     return np.asarray(img, dtype=np.float32) / 255.0
 
 
+def _resize(shape: np.ndarray, size: int) -> np.ndarray:
+    from PIL import Image
+
+    img = Image.fromarray(np.round(shape * 255).astype(np.uint8))
+    return np.asarray(img.resize((size, size), Image.LANCZOS), np.float32) / 255.0
+
+
+def _skimage_logo_shape() -> np.ndarray:
+    """Line art from scikit-image's bundled logo: its white "S" band (thickened) inside a ring.
+
+    (The logo's own alpha channel is opaque everywhere: used as a mark it would be a filled
+    square, so the shape is taken from the picture instead.)
+    """
+    import skimage.data
+    from scipy import ndimage
+
+    rgb = skimage.data.logo()[..., :3].astype(np.float32) / 255.0
+    n = rgb.shape[0]
+    yy, xx = np.mgrid[:n, :n]
+    r = np.hypot(yy - (n - 1) / 2, xx - (n - 1) / 2) / (n / 2)
+    band = (rgb.min(axis=-1) > 0.9) & (r < 0.9)
+    disk = np.hypot(*np.mgrid[-12:13, -12:13]) <= 12
+    band = ndimage.binary_dilation(band, structure=disk)
+    return (band | ((r > 0.82) & (r < 0.98))).astype(np.float32)
+
+
 def render_logo(name: str, size: int) -> np.ndarray:
     """A logo shape, ``size``×``size`` pixels, floats in [0, 1].
 
@@ -62,10 +88,7 @@ def render_logo(name: str, size: int) -> np.ndarray:
     if isinstance(size, bool) or not isinstance(size, int) or size < 8:
         raise ValueError(f"size is {size!r}; expected an integer >= 8 pixels.")
     if name == "skimage_logo":
-        import skimage.data
-
-        alpha = Image.fromarray(skimage.data.logo()[..., 3])
-        return np.asarray(alpha.resize((size, size), Image.LANCZOS), np.float32) / 255.0
+        return _resize(_skimage_logo_shape(), size)
     s = 4 * size  # draw large, then shrink: anti-aliased edges
     img = Image.new("L", (s, s), 0)
     d = ImageDraw.Draw(img)
@@ -132,6 +155,7 @@ class Watermarked:
     clean: np.ndarray
     alpha: np.ndarray
     colour: np.ndarray
+    names: tuple = ()
 
     @property
     def mask(self) -> np.ndarray:
@@ -196,15 +220,75 @@ class WatermarkSampler:
             return np.zeros(3, np.float32)
         return self.rng.uniform(0, 1, 3).astype(np.float32)
 
-    def apply(self, patches) -> Watermarked:
-        """Watermark every patch of ``patches`` ``(N, S, S, 3)`` (one watermark each)."""
+    def apply(self, patches, *, quantize: bool = True) -> Watermarked:
+        """Watermark every patch of ``patches`` ``(N, S, S, 3)`` (one watermark each).
+
+        ``quantize`` rounds the watermarked images to 8 bits, as a saved PNG or JPEG would be
+        (the clean bundled images are 8-bit already); it is also what makes the oracle
+        inversion imperfect where α is large.
+        """
         patches = np.asarray(patches, dtype=np.float32)
         if patches.ndim != 4 or patches.shape[-1] != 3 or patches.shape[1] != patches.shape[2]:
             raise ValueError(f"patches has shape {patches.shape}; expected (N, S, S, 3).")
-        out, alphas, colours = [], [], []
+        out, alphas, colours, names = [], [], [], []
         for p in patches:
-            m, _ = self.shape(p.shape[0])
+            m, name = self.shape(p.shape[0])
             c = self.colour()
             j, a = blend(p, m, c, self.rng.uniform(*self.alpha_range))
-            out.append(j), alphas.append(a), colours.append(c)
-        return Watermarked(np.stack(out), patches, np.stack(alphas), np.stack(colours))
+            out.append(j), alphas.append(a), colours.append(c), names.append(name)
+        j = np.stack(out)
+        if quantize:
+            j = np.round(j * 255.0) / 255.0
+        return Watermarked(j.astype(np.float32), patches, np.stack(alphas), np.stack(colours),
+                           tuple(names))
+
+    def apply_to_image(self, image, n_marks: int, mark_size: int, *,
+                       quantize: bool = True) -> Watermarked:
+        """``n_marks`` watermarks, each drawn on a ``mark_size`` canvas, blended one after the
+        other at random places of one whole ``(H, W, 3)`` image. Returns a batch of one;
+        ``alpha`` is the combined opacity 1 − Π(1 − Aₖ) and ``colour`` the last mark's."""
+        image = np.asarray(image, dtype=np.float32)
+        if image.ndim != 3 or image.shape[-1] != 3:
+            raise ValueError(f"image has shape {image.shape}; expected (H, W, 3).")
+        if isinstance(n_marks, bool) or not isinstance(n_marks, int) or n_marks < 1:
+            raise ValueError(f"n_marks is {n_marks!r}; expected a positive integer.")
+        h, w = image.shape[:2]
+        if isinstance(mark_size, bool) or not isinstance(mark_size, int) \
+                or not 8 <= mark_size <= min(h, w):
+            raise ValueError(f"mark_size is {mark_size!r}; expected an integer from 8 to "
+                             f"{min(h, w)} (the image's smaller side).")
+        j, keep, names, c = image.copy(), np.ones((h, w), np.float32), [], None
+        for _ in range(n_marks):
+            m, name = self.shape(mark_size)
+            top = int(self.rng.integers(h - mark_size + 1))
+            left = int(self.rng.integers(w - mark_size + 1))
+            full = np.zeros((h, w), np.float32)
+            full[top:top + mark_size, left:left + mark_size] = m
+            c = self.colour()
+            j, a = blend(j, full, c, self.rng.uniform(*self.alpha_range))
+            keep *= 1.0 - a
+            names.append(name)
+        if quantize:
+            j = np.round(j * 255.0) / 255.0
+        return Watermarked(j[None].astype(np.float32), image[None], (1.0 - keep)[None],
+                           c[None], tuple(names))
+
+
+def invert_blend(j, alpha, colour) -> np.ndarray:
+    """Dekel et al.'s inversion ``I = (J − A·W) / (1 − A)`` with known opacity map ``alpha``
+    ``(N, H, W)`` and colour ``colour`` ``(N, 3)``, clipped to [0, 1]. With the true A and W
+    this is the oracle: only the 8-bit rounding of J, amplified by 1 / (1 − A), is left."""
+    j = np.asarray(j, dtype=np.float32)
+    alpha = np.asarray(alpha, dtype=np.float32)
+    colour = np.asarray(colour, dtype=np.float32)
+    if j.ndim != 4 or j.shape[-1] != 3:
+        raise ValueError(f"j has shape {j.shape}; expected (N, H, W, 3).")
+    if alpha.shape != j.shape[:3]:
+        raise ValueError(f"alpha has shape {alpha.shape}; expected {j.shape[:3]}.")
+    if colour.shape != (len(j), 3):
+        raise ValueError(f"colour has shape {colour.shape}; expected {(len(j), 3)}.")
+    if alpha.min() < 0 or alpha.max() >= 1:
+        raise ValueError(f"alpha has values in [{alpha.min():.3g}, {alpha.max():.3g}]; "
+                         "expected [0, 1) (at A = 1 the image is gone).")
+    a = alpha[..., None]
+    return np.clip((j - a * colour[:, None, None, :]) / (1.0 - a), 0.0, 1.0)
