@@ -69,3 +69,25 @@ def test_greedy_layerwise_stacks_trained_layers():
     assert parts.autoencoder.predict(x[:2], verbose=0).shape == (2, 4, 4, 1)
     # the first encoder layer is the trained first shallow encoder, not a fresh init
     assert not np.allclose(parts.encoder.get_layer("enc_0").get_weights()[1], 0)
+
+
+def test_fit_on_fresh_data_uses_a_new_round_each_time(capsys):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    seen = []
+
+    def make_round(r):
+        seen.append(r)
+        x = np.random.default_rng(r).normal(size=(64, 4)).astype("float32")
+        return x, 2 * x, np.ones(64, "float32")
+
+    losses = training.fit_on_fresh_data(model, make_round, rounds=6, batch_size=16,
+                                        label="toy", print_every=3)
+    assert seen == list(range(6)) and len(losses) == 6
+    assert losses[-1] < 0.5 * losses[0]                 # it learns y = 2x across rounds
+    assert int(model.optimizer.iterations) == 6 * 4     # one step counter across rounds
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 2 and out[0].startswith("toy: round 3/6, 64 fresh examples")
+    with pytest.raises(ValueError, match="rounds is 0"):
+        training.fit_on_fresh_data(model, make_round, rounds=0, batch_size=16)

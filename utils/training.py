@@ -124,3 +124,31 @@ def train_greedy_layerwise(x_train, x_val, sizes, *, epochs_per_layer: int, batc
         parts.decoder.get_layer(f"dec_{j}").set_weights(dec_weights[n - 1 - j])
     parts.decoder.get_layer("reconstruction").set_weights(dec_weights[0])
     return parts, steps
+
+
+def fit_on_fresh_data(model: keras.Model, make_round, *, rounds: int, batch_size: int,
+                      label: str = "", print_every: int = 1) -> list[float]:
+    """Train ``model`` for ``rounds`` passes, each over freshly made data, so no example is
+    seen twice (notebook 05 draws new patches and new watermarks every round).
+
+    ``make_round(r)`` returns ``(x, y, sample_weight)`` for round ``r`` (seed it with ``r``
+    for a reproducible run). Keep the optimizer's learning-rate schedule in steps: its step
+    counter runs on across rounds. Prints one line per ``print_every`` rounds; returns the
+    mean training loss of each round.
+    """
+    for name, v in (("rounds", rounds), ("batch_size", batch_size), ("print_every", print_every)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise ValueError(f"{name} is {v!r}; expected a positive integer.")
+    t0, losses = time.perf_counter(), []
+    for r in range(rounds):
+        x, y, sw = make_round(r)
+        hist = model.fit(x, y, sample_weight=sw, batch_size=batch_size, epochs=1, shuffle=True,
+                         verbose=0)
+        logs = {k: v[-1] for k, v in hist.history.items()}
+        losses.append(float(logs["loss"]))
+        if (r + 1) % print_every == 0 or r + 1 == rounds:
+            parts = "  ".join(f"{k} {v:.4g}" for k, v in logs.items() if k.endswith("loss"))
+            prefix = f"{label}: " if label else ""
+            print(f"{prefix}round {r + 1}/{rounds}, {len(x)} fresh examples  {parts}  "
+                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
+    return losses

@@ -15,6 +15,7 @@ logo sets are disjoint, so test watermarks are never seen in training.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ TEST_LOGOS = ("skimage_logo", "diamond_ring")
 ALPHA_RANGE = (0.3, 0.7)
 
 
+@lru_cache(maxsize=None)
 def font_path() -> Path:
     """DejaVu Sans Bold, shipped inside matplotlib (no download, no system fonts needed)."""
     import matplotlib
@@ -38,17 +40,31 @@ def font_path() -> Path:
 
 def render_text(text: str, height: int) -> np.ndarray:
     """The anti-aliased shape of ``text``, ``height`` pixels tall: floats in [0, 1]."""
-    from PIL import Image, ImageDraw, ImageFont
-
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"text is {text!r}; expected a non-empty string.")
     if isinstance(height, bool) or not isinstance(height, int) or height < 4:
         raise ValueError(f"height is {height!r}; expected an integer >= 4 pixels.")
-    font = ImageFont.truetype(str(font_path()), size=height)
+    return _render_text(text, height)
+
+
+@lru_cache(maxsize=4096)
+def _font(height: int):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(font_path()), size=height)
+
+
+@lru_cache(maxsize=4096)
+def _render_text(text: str, height: int) -> np.ndarray:
+    from PIL import Image, ImageDraw
+
+    font = _font(height)
     left, top, right, bottom = font.getbbox(text)
     img = Image.new("L", (right - left + 2, bottom - top + 2), 0)
     ImageDraw.Draw(img).text((1 - left, 1 - top), text, fill=255, font=font)
-    return np.asarray(img, dtype=np.float32) / 255.0
+    out = np.asarray(img, dtype=np.float32) / 255.0
+    out.flags.writeable = False     # cached: shared between calls
+    return out
 
 
 def _resize(shape: np.ndarray, size: int) -> np.ndarray:
@@ -58,6 +74,7 @@ def _resize(shape: np.ndarray, size: int) -> np.ndarray:
     return np.asarray(img.resize((size, size), Image.LANCZOS), np.float32) / 255.0
 
 
+@lru_cache(maxsize=1)
 def _skimage_logo_shape() -> np.ndarray:
     """Line art from scikit-image's bundled logo: its white "S" band (thickened) inside a ring.
 
@@ -83,10 +100,24 @@ def render_logo(name: str, size: int) -> np.ndarray:
     ``circle``, ``ring``, ``star``, ``triangle`` and ``diamond_ring`` are drawn; the
     ``skimage_logo`` is scikit-image's own logo (its alpha channel), bundled with the package.
     """
-    from PIL import Image, ImageDraw
-
     if isinstance(size, bool) or not isinstance(size, int) or size < 8:
         raise ValueError(f"size is {size!r}; expected an integer >= 8 pixels.")
+    if name not in TRAIN_LOGOS + TEST_LOGOS:
+        raise ValueError(f"name is {name!r}; expected one of "
+                         f"{TRAIN_LOGOS + TEST_LOGOS}.")
+    return _render_logo(name, size)
+
+
+@lru_cache(maxsize=4096)
+def _render_logo(name: str, size: int) -> np.ndarray:
+    out = _draw_logo(name, size)
+    out.flags.writeable = False     # cached: shared between calls
+    return out
+
+
+def _draw_logo(name: str, size: int) -> np.ndarray:
+    from PIL import Image, ImageDraw
+
     if name == "skimage_logo":
         return _resize(_skimage_logo_shape(), size)
     s = 4 * size  # draw large, then shrink: anti-aliased edges
