@@ -202,17 +202,17 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
             text="U-Net − 3×3 median filter, PSNR dB, masking 0.5 (> 0: beats it)"),
     },
     "05_watermark_removal": {
-        # Issue 6 asks for <= 0.4 and >= +3 dB in full mode; measured on the 2-core CPU budget
-        # the U-Net reaches 0.67-0.74 and +0.1-0.5 dB (see the notebook), so these bars check
-        # what is established; the targets are named in the rows' texts.
+        # Issue 6 asks for <= 0.4 and >= +3 dB in full mode. Measured on the 2-core CPU budget:
+        # 0.56 and +3.1 dB, so the ratio's bar is set at what is established and its target is
+        # named in the row's text.
         "unet_mask_rmse_over_input": dict(
-            op="<=", full=0.8, fast=0.9,
+            op="<=", full=0.65, fast=0.9,
             text="residual U-Net RMSE inside the mask / input's (target 0.4: not reached yet)"),
         "unet_minus_input_psnr_db": dict(
-            op=">=", full=-1.0, fast=-3.0,
-            text="residual U-Net − input, whole-patch PSNR dB (target +3: not reached yet)"),
+            op=">=", full=2.0, fast=-3.0,
+            text="residual U-Net − watermarked input, whole-patch PSNR dB (target +3)"),
         "unet_minus_plain_ae_psnr_db": dict(
-            op=">=", full=3.0, fast=2.0,
+            op=">=", full=5.0, fast=2.0,
             text="residual U-Net − plain bottleneck AE, whole-patch PSNR dB (> 0: skips help)"),
     },
 }

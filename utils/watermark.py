@@ -25,7 +25,7 @@ TRAIN_WORDS = ("SAMPLE", "PROOF", "DRAFT", "STOCK", "photo", "Copyright", "PREVI
                "imaging", "Getty", "shutter", "pixels", "NOT FOR SALE")
 TEST_WORDS = ("CONFIDENTIAL", "specimen", "© ACME", "original", "Reserved", "VOID",
               "gallery", "unpaid")
-TRAIN_LOGOS = ("circle", "ring", "star", "triangle")
+TRAIN_LOGOS = ("ring", "star", "triangle", "cross")
 TEST_LOGOS = ("skimage_logo", "diamond_ring")
 ALPHA_RANGE = (0.3, 0.7)
 
@@ -97,7 +97,7 @@ def _skimage_logo_shape() -> np.ndarray:
 def render_logo(name: str, size: int) -> np.ndarray:
     """A logo shape, ``size``×``size`` pixels, floats in [0, 1].
 
-    ``circle``, ``ring``, ``star``, ``triangle`` and ``diamond_ring`` are drawn; the
+    ``ring``, ``star``, ``triangle``, ``cross`` and ``diamond_ring`` are drawn as line art; the
     ``skimage_logo`` is scikit-image's own logo (its alpha channel), bundled with the package.
     """
     if isinstance(size, bool) or not isinstance(size, int) or size < 8:
@@ -124,17 +124,20 @@ def _draw_logo(name: str, size: int) -> np.ndarray:
     img = Image.new("L", (s, s), 0)
     d = ImageDraw.Draw(img)
     c, r = s / 2, s * 0.45
-    if name == "circle":
-        d.ellipse([c - r, c - r, c + r, c + r], fill=255)
-    elif name == "ring":
+    line = max(1, s // 8)  # stroke width: line art, like the test logos and real marks
+    if name == "ring":
         d.ellipse([c - r, c - r, c + r, c + r], outline=255, width=max(1, s // 8))
     elif name == "star":
         angles = np.pi / 2 + np.arange(10) * np.pi / 5
         radii = np.where(np.arange(10) % 2 == 0, r, 0.45 * r)
         d.polygon([(c + q * np.cos(a), c - q * np.sin(a)) for a, q in zip(angles, radii)],
-                  fill=255)
+                  outline=255, width=line)
     elif name == "triangle":
-        d.polygon([(c, c - r), (c - r, c + 0.8 * r), (c + r, c + 0.8 * r)], fill=255)
+        d.polygon([(c, c - r), (c - r, c + 0.8 * r), (c + r, c + 0.8 * r)], outline=255,
+                  width=line)
+    elif name == "cross":
+        d.rectangle([c - line / 2, c - r, c + line / 2, c + r], fill=255)
+        d.rectangle([c - r, c - line / 2, c + r, c + line / 2], fill=255)
     elif name == "diamond_ring":
         d.polygon([(c, c - r), (c + r, c), (c, c + r), (c - r, c)], outline=255,
                   width=max(1, s // 10))
