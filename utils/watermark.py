@@ -272,7 +272,7 @@ class WatermarkSampler:
             out.append(j), alphas.append(a), colours.append(c), names.append(name)
         j = np.stack(out)
         if quantize:
-            j = np.round(j * 255.0) / 255.0
+            j = _to_8bit(j)
         return Watermarked(j.astype(np.float32), patches, np.stack(alphas), np.stack(colours),
                            tuple(names))
 
@@ -303,9 +303,14 @@ class WatermarkSampler:
             keep *= 1.0 - a
             names.append(name)
         if quantize:
-            j = np.round(j * 255.0) / 255.0
+            j = _to_8bit(j)
         return Watermarked(j[None].astype(np.float32), image[None], (1.0 - keep)[None],
                            c[None], tuple(names))
+
+
+def _to_8bit(j: np.ndarray) -> np.ndarray:
+    """Round to the 256 levels a saved 8-bit image has."""
+    return np.round(j * 255.0) / 255.0
 
 
 def invert_blend(j, alpha, colour) -> np.ndarray:
