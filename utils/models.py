@@ -430,7 +430,7 @@ def build_unet_denoiser(input_shape: Sequence[int] = (28, 28, 1),
     encoder's features of the same resolution, so fine detail need not squeeze through the
     bottleneck. ``residual=False``: a sigmoid output in [0, 1] (train with binary
     cross-entropy). ``residual=True``: output = input + a learned correction, clipped to
-    [0, 1] (notebook 05's watermark remover).
+    [0, 1] (``build_watermark_remover`` adds a gate that says where to correct).
     """
     x, h = _unet_trunk(input_shape, widths)
     shape = x.shape[1:]
