@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 		"Python 3.11 is needed (found %d.%d at $(PYTHON)); install it or run make PYTHON=/path/to/python3.11" % v)'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)

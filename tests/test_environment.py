@@ -32,8 +32,15 @@ def test_environment_yml_matches_pyproject():
     deps = env["dependencies"]
     assert "python=3.11" in deps
     pip_section = next(d["pip"] for d in deps if isinstance(d, dict) and "pip" in d)
-    assert pip_section[-1] == "-e .", "the pip section must end in '-e .'"
-    assert _pins(pip_section[:-1]) == _pins(_pyproject()["project"]["dependencies"])
+    assert pip_section[-1] == "-e .[test]", "the pip section must end in '-e .[test]'"
+    project = _pyproject()["project"]
+    expected = _pins(project["dependencies"] + project["optional-dependencies"]["test"])
+    assert _pins(pip_section[:-1]) == expected
+
+
+def test_makefile_installs_the_test_extra():
+    assert "-e '.[test]'" in (ROOT / "Makefile").read_text()
+    assert _pins(_pyproject()["project"]["optional-dependencies"]["test"])
 
 
 def test_key_versions():

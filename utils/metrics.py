@@ -111,3 +111,27 @@ def masked_rmse(x, r, mask) -> float:
     if not mask.any():
         raise ValueError("mask is empty; expected at least one pixel inside it.")
     return float(np.sqrt(((x - r) ** 2)[mask].mean()))
+
+
+def frechet_distance(features_a, features_b) -> float:
+    """Fréchet distance between Gaussians fitted to two sets of feature vectors (the FID of
+    Heusel et al., 2017, in whatever feature space the caller chose):
+    ``‖μa − μb‖² + tr(Σa + Σb − 2 (Σa Σb)^½)``. 0 for identical statistics."""
+    from scipy import linalg
+
+    a = np.asarray(features_a, dtype=np.float64)
+    b = np.asarray(features_b, dtype=np.float64)
+    for name, f in (("features_a", a), ("features_b", b)):
+        if f.ndim != 2 or len(f) < 2:
+            raise ValueError(f"{name} has shape {f.shape}; expected (n >= 2, d) feature vectors.")
+        if not np.isfinite(f).all():
+            raise ValueError(f"{name} has NaN or infinite values.")
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"features_a has {a.shape[1]} features and features_b {b.shape[1]}; "
+                         "expected the same feature space.")
+    mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    root = linalg.sqrtm(cov_a @ cov_b)
+    root = np.real(root)
+    value = float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a + cov_b - 2.0 * root))
+    return max(value, 0.0)
