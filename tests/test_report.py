@@ -101,3 +101,21 @@ def test_notes_are_reported_without_a_bar(tmp_path, monkeypatch):
         rep.note("min_principal_cosine", 1.0, "x")
     with pytest.raises(TypeError, match="expected a number"):
         rep.note("n", "many", "x")
+
+
+def test_full_only_bar_is_reported_but_not_judged_in_fast_mode():
+    nb = "06_vae_generation"
+    bars = {"b": dict(op="<=", full=1.0, fast=None, text="a full-mode bar")}
+    cfg = {m: config.Setup(notebook=nb, mode=m, seed=0, data_source="embedded",
+                           backend="tensorflow", budget=config.get_budget(nb, m), bars=bars)
+           for m in ("fast", "full")}
+    fast = report.Report(cfg["fast"])
+    with pytest.raises(AssertionError, match="not recorded: b"):
+        fast.check()
+    assert fast.record("b", 5.0)
+    fast.check()
+    assert "full mode only" in str(fast) and "b" not in fast.metrics
+    full = report.Report(cfg["full"])
+    assert not full.record("b", 5.0)
+    with pytest.raises(AssertionError, match="b = 5"):
+        full.check()
