@@ -9,12 +9,14 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install course test lab outputs clean
+.PHONY: help install course test test-browser slides lab outputs clean
 
 help:
 	@echo "make course   set up .venv, run every notebook (full mode) into build/"
 	@echo "make test     set up .venv, run the unit tests and every notebook (fast mode, nbval)"
 	@echo "make lab      set up .venv, open JupyterLab on the notebooks"
+	@echo "make slides   export every notebook to an offline reveal.js deck in build/slides/"
+	@echo "make test-browser  JupyterLab and one deck in headless Chromium; screenshots in build/"
 	@echo "make outputs  maintainers: re-run every notebook in full mode and store its outputs"
 
 $(STAMP): pyproject.toml
@@ -32,6 +34,23 @@ course: $(STAMP)
 
 test: $(STAMP)
 	AE_MODE=fast $(BIN)/python -m pytest -v tests notebooks
+
+SLIDES_NPM := slides/node_modules/.package-lock.json
+
+$(SLIDES_NPM): slides/package.json slides/package-lock.json
+	npm ci --prefix slides --no-audit --no-fund --ignore-scripts --loglevel=error
+
+slides: $(STAMP) $(SLIDES_NPM)
+	$(BIN)/python -m utils.slides
+
+test-browser: $(STAMP) slides
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing Debian's chromium for the browser test"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
+			{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+		else echo "Chromium is missing: install it (Debian/Ubuntu: sudo apt-get install chromium)"; exit 1; fi; }
+	$(BIN)/python -m pytest -v browser_tests -p no:cacheprovider
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

@@ -1,0 +1,84 @@
+"""Slide metadata in every notebook, and decks that load nothing from the network."""
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from utils import slides
+
+NOTEBOOKS = sorted(slides.NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _cell(kind, source, tags=()):
+    make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
+    cell = make(source)
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+@pytest.mark.parametrize("cell, expected", [
+    (_cell("markdown", "# 01 · Title"), "slide"),
+    (_cell("markdown", "\n## 2 · A section"), "slide"),
+    (_cell("markdown", "### A detail"), "subslide"),
+    (_cell("markdown", "More prose on the same idea."), "subslide"),
+    (_cell("code", "x = 1"), "fragment"),
+    (_cell("code", "# solution", tags=["solution"]), "skip"),
+])
+def test_slide_type_rules(cell, expected):
+    assert slides.slide_type(cell) == expected
+
+
+def test_tagging_is_idempotent():
+    nb = nbformat.v4.new_notebook(cells=[_cell("markdown", "# T"), _cell("code", "1")])
+    assert slides.untagged_cells(nb) == [0, 1]
+    assert slides.tag_notebook(nb) == 2
+    assert slides.tag_notebook(nb) == 0 and slides.untagged_cells(nb) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_notebook_carries_slide_metadata(path):
+    nb = nbformat.read(path, as_version=4)
+    assert slides.untagged_cells(nb) == [], (
+        f"{path.name}: run `python -m utils.slides --tag` to add the slide metadata")
+    types = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
+    assert types[0] == "slide" and types.count("slide") >= 5
+
+
+def test_remote_loads_finds_cdn_scripts_but_not_reader_links():
+    html = ('<script src="https://cdn.example/x.js"></script>'
+            '<link rel="stylesheet" href="//cdn.example/y.css">'
+            "<script type=module>import m from 'https://cdn.example/m.mjs';</script>"
+            '<script src="vendor/require.js"></script>'
+            '<a href="https://arxiv.org/abs/1312.6114">the VAE paper</a>')
+    assert slides.remote_loads(html) == ["https://cdn.example/x.js", "//cdn.example/y.css",
+                                         "https://cdn.example/m.mjs"]
+    assert "vendor/require.js" in slides.loaded_urls(html)
+
+
+def test_export_deck_is_offline(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[
+        _cell("markdown", "# Title\n\n$$x = \\mu + \\sigma \\epsilon$$"),
+        _cell("code", "print(1)"), _cell("markdown", "## Next idea")])
+    slides.tag_notebook(nb)
+    path = tmp_path / "01_demo.ipynb"
+    nbformat.write(nb, path)
+    out = slides.export_deck(path, tmp_path / "deck")
+    html = out.read_text()
+    assert out.name == "01_demo.slides.html"
+    assert slides.remote_loads(html) == []
+    loads = slides.loaded_urls(html)
+    assert "vendor/require.js" in loads and "vendor/reveal.js/dist/reveal.css" in loads
+    assert html.count("<section") >= 2
+
+
+def test_export_refuses_untagged_notebooks(tmp_path):
+    path = tmp_path / "02_demo.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[_cell("markdown", "# T")]), path)
+    with pytest.raises(ValueError, match="slide metadata"):
+        slides.export_deck(path, tmp_path)
+
+
+def test_copy_assets_says_what_to_run_when_npm_packages_are_missing(tmp_path):
+    with pytest.raises(FileNotFoundError, match="npm ci --prefix slides"):
+        slides.copy_assets(tmp_path / "out", node_modules=tmp_path / "nothing")
