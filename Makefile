@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install course test test-browser slides lab outputs clean
+.PHONY: help install course test test-browser test-backends backends slides lab outputs clean
 
 help:
 	@echo "make course   set up .venv, run every notebook (full mode) into build/"
@@ -17,6 +17,8 @@ help:
 	@echo "make lab      set up .venv, open JupyterLab on the notebooks"
 	@echo "make slides   export every notebook to an offline reveal.js deck in build/slides/"
 	@echo "make test-browser  JupyterLab and one deck in headless Chromium; screenshots in build/"
+	@echo "make test-backends the unit tests on the JAX and PyTorch backends (CPU builds)"
+	@echo "make course BACKEND=jax|torch  the course on another Keras backend"
 	@echo "make outputs  maintainers: re-run every notebook in full mode and store its outputs"
 
 $(STAMP): pyproject.toml
@@ -29,8 +31,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-course: $(STAMP)
-	$(BIN)/python -m utils.course $(if $(MODE),--mode $(MODE)) $(if $(ONLY),--only $(ONLY))
+course: $(STAMP) $(if $(filter-out tensorflow,$(BACKEND)),backends)
+	$(if $(BACKEND),AE_BACKEND=$(BACKEND) KERAS_BACKEND=$(BACKEND)) $(BIN)/python -m utils.course \
+		$(if $(MODE),--mode $(MODE)) $(if $(ONLY),--only $(ONLY))
+
+# The JAX and PyTorch backends (CPU builds): JAX comes with the test extra, PyTorch with
+# the backends extra (torch 2.13.0; on Linux, PyPI's build of it is the large CUDA one —
+# PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu picks the CPU build).
+BACKENDS_STAMP := $(VENV)/.backends
+
+$(BACKENDS_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,backends]'
+	touch $(BACKENDS_STAMP)
+
+backends: $(BACKENDS_STAMP)
+
+test-backends: $(BACKENDS_STAMP)
+	for b in jax torch; do \
+		echo "== unit tests on the $$b backend"; \
+		AE_BACKEND=$$b KERAS_BACKEND=$$b AE_MODE=fast $(BIN)/python -m pytest -q tests -p no:cacheprovider || exit 1; \
+	done
 
 test: $(STAMP)
 	AE_MODE=fast $(BIN)/python -m pytest -v tests notebooks

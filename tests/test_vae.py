@@ -127,20 +127,43 @@ def test_neg_elbo_matches_quadrature(tiny):
     np.testing.assert_allclose(r["neg_elbo"], r["reconstruction"] + r["kl"])
 
 
+def _posterior_moments(model, xi):
+    z = np.linspace(-8, 8, 4001)
+    logits = model.decoder.predict(z[:, None].astype("float32"), verbose=0).reshape(len(z), -1)
+    log_joint = (xi.ravel() * logits - np.logaddexp(0, logits)).sum(axis=1) + norm.logpdf(z)
+    post = np.exp(log_joint - logsumexp(log_joint))
+    mean = (post * z).sum()
+    return mean, (post * (z - mean) ** 2).sum()
+
+
 def test_iwae_bound_brackets_and_approaches_the_true_likelihood(tiny):
     model, x = tiny
-    exact = _exact(model, x)
-    neg_log_px, neg_elbo = exact[:, 0], exact[:, 1] + exact[:, 2]
-    assert (neg_elbo >= neg_log_px - 1e-6).all()
-    many = np.repeat(x, 2000, axis=0)                  # 2,000 independent estimates each
-    iw1, iw10 = (vae.iwae_bound(model, many, k=k, seed=0, chunk=2000).reshape(2, -1).mean(1)
-                 for k in (1, 10))
-    iw5000 = vae.iwae_bound(model, x, k=5000, seed=0)
-    # k = 1 is an unbiased estimate of −ELBO; on average a larger k gives a tighter bound
-    # that stays above −log p(x); k = 5000 is close to it.
-    np.testing.assert_allclose(iw1, neg_elbo, rtol=0.05)
-    assert (iw10 < iw1).all() and (iw10 > neg_log_px).all()
-    np.testing.assert_allclose(iw5000, neg_log_px, atol=0.05)
+    mu_layer, lv_layer = model.encoder.get_layer("mu"), model.encoder.get_layer("log_var")
+    saved = mu_layer.get_weights(), lv_layer.get_weights()
+    try:
+        for xi in x:
+            # q(z | x) = the Gaussian with the true posterior's mean and variance (found by
+            # quadrature), so that the bound converges at a k a test can afford, on any backend.
+            mean, var = _posterior_moments(model, xi)
+            zeros = np.zeros_like(saved[0][0])
+            mu_layer.set_weights([zeros, np.array([mean], "float32")])
+            lv_layer.set_weights([zeros, np.array([np.log(var)], "float32")])
+            one = xi[None]
+            neg_log_px, rec, kl = _exact(model, one)[0]
+            neg_elbo = rec + kl
+            assert neg_elbo >= neg_log_px - 1e-6
+            many = np.repeat(one, 2000, axis=0)           # 2,000 independent estimates
+            iw1, iw10 = (vae.iwae_bound(model, many, k=k, seed=0, chunk=2000).mean()
+                         for k in (1, 10))
+            iw5000 = vae.iwae_bound(model, one, k=5000, seed=0)[0]
+            # k = 1 is an unbiased estimate of −ELBO; on average a larger k gives a tighter
+            # bound that stays above −log p(x); k = 5000 is close to it.
+            assert iw1 == pytest.approx(neg_elbo, rel=0.02)
+            assert neg_log_px - 0.01 < iw10 < iw1 + 0.01   # (the gap is small: q is good)
+            assert iw5000 == pytest.approx(neg_log_px, abs=0.02)
+    finally:
+        mu_layer.set_weights(saved[0])
+        lv_layer.set_weights(saved[1])
 
 
 def test_iwae_matches_a_direct_computation(tiny):

@@ -396,8 +396,14 @@ def import_keras_quietly():
     try:
         os.dup2(devnull, 2)
         import keras
-        if keras.backend.backend() == "tensorflow":
-            import tensorflow  # noqa: F401  (its C++ runtime prints on first use, too)
+        # Keras imports TensorFlow where it is installed even on the JAX and PyTorch backends
+        # (keras.utils.set_random_seed seeds it too), so start it here, silenced, on every
+        # backend; its C++ runtime prints on first use as well.
+        try:
+            import tensorflow
+        except ImportError:
+            pass
+        else:
             tensorflow.config.list_logical_devices()
     finally:
         os.dup2(saved, 2)
