@@ -37,14 +37,15 @@ URLS = dict(
     mathjax_url=f"{VENDOR}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
     mermaid_js_url=f"{VENDOR}/mermaid-absent.mjs",
 )
-# npm package → files or folders to copy (MathJax is pruned to the CommonHTML output).
+# npm package → (folder under vendor/, files or folders to copy there with their paths);
+# MathJax is pruned to the CommonHTML output.
 ASSETS = {
-    "reveal.js": ["dist", "plugin/notes"],
-    "requirejs": ["require.js"],
-    "jquery": ["dist/jquery.min.js"],
-    "mathjax": ["MathJax.js", "config/TeX-AMS_CHTML-full.js", "config/Safe.js", "extensions",
-                "jax/input/TeX", "jax/output/CommonHTML", "jax/element",
-                "fonts/HTML-CSS/TeX/woff", "localization/en"],
+    "reveal.js": ("reveal.js", ["dist", "plugin/notes"]),
+    "requirejs": ("", ["require.js"]),
+    "jquery": ("", ["dist/jquery.min.js"]),
+    "mathjax": ("mathjax", ["MathJax.js", "config/TeX-AMS_CHTML-full.js", "config/Safe.js",
+                            "extensions", "jax/input/TeX", "jax/output/CommonHTML",
+                            "jax/element", "fonts/HTML-CSS/TeX/woff", "localization/en"]),
 }
 
 
@@ -85,12 +86,11 @@ def copy_assets(dest: Path, node_modules: Path = NODE_MODULES) -> Path:
             f"npm packages {missing} are not in {node_modules}; run `make slides` (it runs "
             "`npm ci --prefix slides`) or `npm ci --prefix slides` yourself.")
     vendor = dest / VENDOR
-    for pkg, parts in ASSETS.items():
-        target_root = vendor / ("reveal.js" if pkg == "reveal.js" else
-                                "mathjax" if pkg == "mathjax" else "")
+    for pkg, (folder, parts) in ASSETS.items():
         for part in parts:
             src = node_modules / pkg / part
-            out = target_root / (part if pkg in ("reveal.js", "mathjax") else Path(part).name)
+            # Packages with a folder of their own keep their layout; single files go flat.
+            out = vendor / folder / (part if folder else Path(part).name)
             out.parent.mkdir(parents=True, exist_ok=True)
             if src.is_dir():
                 shutil.copytree(src, out, dirs_exist_ok=True)
