@@ -140,7 +140,27 @@ def test_with_corruption_shares_weights_and_is_identity_at_inference():
     assert train.count_params() == den.count_params()
 
 
+@pytest.mark.parametrize("build", [models.build_conv_denoiser, models.build_unet_denoiser])
+def test_output_mean_starts_the_output_at_that_pixel_value(build):
+    m = build((28, 28, 1), output_mean=0.13)
+    clean = m.get_layer("clean")
+    bias = keras.ops.convert_to_numpy(clean.bias)
+    np.testing.assert_allclose(bias, [np.log(0.13 / 0.87)], rtol=1e-6)
+    # with the output layer's kernel zeroed, every pixel is exactly the requested mean
+    clean.kernel.assign(np.zeros(clean.kernel.shape, "float32"))
+    x = np.random.default_rng(2).random((2, 28, 28, 1)).astype("float32")
+    np.testing.assert_allclose(m.predict(x, verbose=0), 0.13, rtol=1e-5)
+    # default: zero bias, as before (0.5 before any training signal)
+    assert np.all(keras.ops.convert_to_numpy(build((28, 28, 1)).get_layer("clean").bias) == 0)
+
+
 @pytest.mark.parametrize("make, match", [
+    (lambda: models.build_conv_denoiser(output_mean=0.0), r"output_mean is 0\.0; expected .* between 0"),
+    (lambda: models.build_unet_denoiser(output_mean=1.5), r"output_mean is 1\.5"),
+    (lambda: models.build_unet_denoiser(output_mean="0.1"), r"output_mean is '0\.1'"),
+    (lambda: models.build_unet_denoiser(output_mean=True), r"output_mean is True"),
+    (lambda: models.build_unet_denoiser((32, 32, 3), widths=(4, 8), residual=True,
+                                        output_mean=0.2), "residual=True has no sigmoid"),
     (lambda: models.build_conv_denoiser((28, 28, 1), widths=(8, 16, 32)), "multiples of 8"),
     (lambda: models.build_conv_denoiser((28, 28), widths=(8,)), r"\(height, width, channels\)"),
     (lambda: models.build_conv_denoiser(widths=()), r"widths is \(\)"),

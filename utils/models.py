@@ -11,6 +11,7 @@ from math import prod
 from typing import NamedTuple, Sequence
 
 import keras
+import numpy as np
 from keras import layers
 
 
@@ -348,16 +349,32 @@ def _check_image_shape(input_shape, levels: int) -> tuple[int, int, int]:
     return shape
 
 
+def _output_bias(output_mean):
+    """Initializer for a sigmoid output's bias: ``logit(output_mean)``, or zeros if None."""
+    if output_mean is None:
+        return "zeros"
+    if isinstance(output_mean, bool) or not isinstance(output_mean, (int, float, np.floating)) \
+            or not 0.0 < float(output_mean) < 1.0:
+        raise ValueError(f"output_mean is {output_mean!r}; expected a number strictly between 0 "
+                         "and 1 (e.g. the training images' mean pixel), or None.")
+    p = float(output_mean)
+    return keras.initializers.Constant(float(np.log(p / (1.0 - p))))
+
+
 def build_conv_denoiser(input_shape: Sequence[int] = (28, 28, 1),
                         widths: Sequence[int] = (16, 32), *, kernel_size: int = 3,
+                        output_mean: float | None = None,
                         name: str = "conv_denoiser") -> keras.Model:
     """A convolutional autoencoder for denoising: noisy image → clean image.
 
     Encoder: one stride-2 ``Conv2D`` per width (each halves height and width); decoder: one
     stride-2 ``Conv2DTranspose`` per width in reverse (each doubles them), then a 3×3
     ``Conv2D`` with a sigmoid back to the input's channels. All detail must pass through the
-    bottleneck at ``1 / 2**len(widths)`` of the resolution.
+    bottleneck at ``1 / 2**len(widths)`` of the resolution. ``output_mean`` (e.g. the
+    training images' mean pixel) starts the sigmoid's bias at ``logit(output_mean)``, so the
+    untrained model already predicts the average pixel instead of 0.5 everywhere.
     """
+    bias = _output_bias(output_mean)
     widths = _check_widths(widths)
     shape = _check_image_shape(input_shape, len(widths))
     kernel_size = _check_positive_int("kernel_size", kernel_size)
@@ -369,7 +386,8 @@ def build_conv_denoiser(input_shape: Sequence[int] = (28, 28, 1),
     for i, w in enumerate(reversed(widths)):
         h = layers.Conv2DTranspose(w, kernel_size, strides=2, padding="same",
                                    activation="relu", name=f"up_{i}")(h)
-    out = layers.Conv2D(shape[-1], 3, padding="same", activation="sigmoid", name="clean")(h)
+    out = layers.Conv2D(shape[-1], 3, padding="same", activation="sigmoid",
+                        bias_initializer=bias, name="clean")(h)
     return keras.Model(x, out, name=name)
 
 
@@ -422,7 +440,8 @@ def build_watermark_remover(input_shape: Sequence[int] = (32, 32, 3),
 
 def build_unet_denoiser(input_shape: Sequence[int] = (28, 28, 1),
                         widths: Sequence[int] = (8, 16, 32), *, name: str = "unet_denoiser",
-                        residual: bool = False) -> keras.Model:
+                        residual: bool = False,
+                        output_mean: float | None = None) -> keras.Model:
     """A small U-Net: the conv autoencoder plus skip connections (Ronneberger et al., 2015).
 
     Each level has two 3×3 ReLU convolutions; the encoder halves the resolution between
@@ -431,7 +450,17 @@ def build_unet_denoiser(input_shape: Sequence[int] = (28, 28, 1),
     bottleneck. ``residual=False``: a sigmoid output in [0, 1] (train with binary
     cross-entropy). ``residual=True``: output = input + a learned correction, clipped to
     [0, 1] (``build_watermark_remover`` adds a gate that says where to correct).
+
+    ``output_mean`` (sigmoid output only; e.g. the training images' mean pixel) starts the
+    output's bias at ``logit(output_mean)``. Without it the untrained U-Net predicts 0.5
+    everywhere and, from some initial weights, a short training run can stall far above the
+    loss it reaches from others (seen on MNIST with 5 epochs: 7 dB instead of 17 dB from one
+    of eight seeds); starting from the average pixel removed that stall in our runs.
     """
+    if residual and output_mean is not None:
+        raise ValueError(f"output_mean is {output_mean!r}, but residual=True has no sigmoid "
+                         "output; leave output_mean as None.")
+    bias = _output_bias(output_mean)
     x, h = _unet_trunk(input_shape, widths)
     shape = x.shape[1:]
     if residual:
@@ -440,7 +469,8 @@ def build_unet_denoiser(input_shape: Sequence[int] = (28, 28, 1),
         from .layers import Clip
         out = Clip(0.0, 1.0, name="clean")(out)
     else:
-        out = layers.Conv2D(shape[-1], 1, activation="sigmoid", name="clean")(h)
+        out = layers.Conv2D(shape[-1], 1, activation="sigmoid", bias_initializer=bias,
+                            name="clean")(h)
     return keras.Model(x, out, name=name)
 
 
