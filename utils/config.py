@@ -12,6 +12,8 @@ Environment variables
                 Fast mode always uses ``embedded`` (CI has no network).
 ``AE_SEED``     integer seed (default 0).
 ``KERAS_BACKEND`` / ``AE_BACKEND``  Keras backend (default ``tensorflow``).
+``AE_MAX_TRAIN`` full mode only: ``all`` or a number of training images instead of
+                the 3,500 full mode uses on every data set (``FULL_TRAIN``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ from typing import Any, Mapping
 MODES = ("fast", "full")
 DATA_SOURCES = ("auto", "embedded", "mnist", "fashion_mnist")
 BACKENDS = ("tensorflow", "jax", "torch")
+
+# Full mode trains on this many images whatever the data set: the 3,500 / 500 / 1,000 of
+# the embedded digits. Keras's MNIST has 55,000 / 5,000 / 10,000; full mode takes the first
+# 3,500 / 500 / 1,000 of its (shuffled) parts, so a notebook costs the same online as
+# offline. ``AE_MAX_TRAIN=all`` (or a number) asks for more training images: the budgets
+# stay in epochs, so the run then takes about n_train / 3,500 times as long.
+FULL_TRAIN, FULL_VAL, FULL_TEST = 3500, 500, 1000
 
 # ---------------------------------------------------------------------------------------
 # Budgets: every number of samples, epochs or grid size a notebook uses, per mode.
@@ -40,7 +49,7 @@ BUDGETS: dict[str, dict[str, dict[str, Any]]] = {
             n_show=8, batch_size=32,
         ),
         "full": dict(
-            n_train=None, n_val=None, n_test=None,
+            n_train=FULL_TRAIN, n_val=FULL_VAL, n_test=FULL_TEST,
             ae_epochs=60, ae_hidden=(256,), ae_code=32, ae_noise=0.2, ae_lr=3e-3,
             linear_k=16, linear_epochs=150, linear_lr=1e-2, linear_batch=512,
             sweep_ks=(2, 8, 32, 64), sweep_epochs=60,
@@ -59,7 +68,7 @@ BUDGETS: dict[str, dict[str, dict[str, Any]]] = {
             greedy_epochs=3, tsne_n=200, n_show=8,
         ),
         "full": dict(
-            n_train=None, n_val=None, n_test=None,
+            n_train=FULL_TRAIN, n_val=FULL_VAL, n_test=FULL_TEST,
             code=30, stacked_sizes=(100, 30), deep_sizes=(256, 128, 30), deep_noise=0.2,
             epochs=150, patience=10, lr=1e-3, batch_size=128,
             overfit_n=200, overfit_repeats=1, overfit_sizes=(256, 128, 30), overfit_epochs=60,
@@ -78,7 +87,7 @@ BUDGETS: dict[str, dict[str, dict[str, Any]]] = {
             clf_batch=32, clf_max_epochs=40, clf_patience=5, Cs=(0.1, 1.0),
         ),
         "full": dict(
-            n_train=None, n_val=None, n_test=None,
+            n_train=FULL_TRAIN, n_val=FULL_VAL, n_test=FULL_TEST,
             hidden=(256,), code=64, ae_epochs=60, ae_batch=64, ae_patience=8, ae_lr=1e-3,
             mask_fraction=0.3, l1_weight=2e-4, kl_rho=0.05, kl_weight=0.03,
             silent_threshold=0.05, n_filters=32, n_units=8, top_k=6,
@@ -97,7 +106,7 @@ BUDGETS: dict[str, dict[str, dict[str, Any]]] = {
             test_sigmas=(0.1, 0.3, 0.5, 0.7), blind_range=(0.1, 0.7), n_show=8,
         ),
         "full": dict(
-            n_train=None, n_val=None, n_test=None,
+            n_train=FULL_TRAIN, n_val=FULL_VAL, n_test=FULL_TEST,
             sigma=0.5, sp_fraction=0.2, mask_fraction=0.5,
             conv_widths=(16, 32), unet_widths=(8, 16, 32),
             conv_epochs=8, unet_epochs=36, finetune_epochs=2, batch_size=32, lr=2e-3,
@@ -129,8 +138,8 @@ BUDGETS: dict[str, dict[str, dict[str, Any]]] = {
             exercise_ks=(1, 10, 50), exercise_n=30,
         ),
         "full": dict(
-            n_train=3500, n_val=500, n_test=1000, binarization="threshold", batch_size=32,
-            ae_code=16, ae_epochs=15, vae2_widths=(512, 256), vae2_epochs=45,
+            n_train=FULL_TRAIN, n_val=FULL_VAL, n_test=FULL_TEST, binarization="threshold",
+            batch_size=32, ae_code=16, ae_epochs=15, vae2_widths=(512, 256), vae2_epochs=45,
             vae_latent=16, vae_widths=(32, 64), vae_epochs=40, patience=6, iwae_k=100,
             betas=(0.25, 0.5, 1.0, 2.0, 4.0), beta_widths=(256,), beta_epochs=10, beta_batch=64,
             clf_epochs=15, n_samples=1000, grid=15, cvae_epochs=15, cvae_latent=2, print_every=5,
@@ -431,13 +440,38 @@ def seed_everything(seed: int) -> None:
         tf.get_logger().setLevel("ERROR")
 
 
+def resolve_max_train(mode: str) -> int | None:
+    """``AE_MAX_TRAIN`` in full mode: ``None`` for ``all``, a positive int, or the default
+    ``FULL_TRAIN`` when unset. Fast mode keeps its own budget (returns ``FULL_TRAIN``; unused)."""
+    raw = _env("AE_MAX_TRAIN")
+    if raw is None or mode == "fast":
+        return FULL_TRAIN
+    if raw.lower() == "all":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"AE_MAX_TRAIN is {raw!r}; expected 'all' or a positive number of "
+                          "training images.")
+    return value
+
+
 def get_budget(notebook: str, mode: str) -> Mapping[str, Any]:
-    """The budgets of ``notebook`` in ``mode`` (a read-only mapping with attribute access)."""
+    """The budgets of ``notebook`` in ``mode`` (a read-only mapping with attribute access).
+
+    In full mode ``n_train`` follows ``AE_MAX_TRAIN`` when it is set (see the module's
+    docstring); every other budget is the table's.
+    """
     if notebook not in BUDGETS:
         raise ConfigError(f"notebook is {notebook!r}; expected one of {sorted(BUDGETS)}.")
     if mode not in MODES:
         raise ConfigError(f"mode is {mode!r}; expected one of {MODES}.")
-    return _AttrDict(BUDGETS[notebook][mode], f"budget[{notebook}, {mode}]")
+    budget = dict(BUDGETS[notebook][mode])
+    if mode == "full" and "n_train" in budget:
+        budget["n_train"] = resolve_max_train(mode)
+    return _AttrDict(budget, f"budget[{notebook}, {mode}]")
 
 
 def setup(notebook: str, *, mode: str | None = None, seed: int | None = None,
