@@ -45,3 +45,27 @@ def test_bad_arguments():
         baselines.median_filter(np.zeros((4, 4)), 3)
     with pytest.raises(ValueError, match="params is empty"):
         baselines.choose_on_validation(baselines.gaussian_blur, (), None, None, None)
+    with pytest.raises(TypeError, match="sigma is '1'"):
+        baselines.gaussian_blur(np.zeros((1, 4, 4)), "1")
+    with pytest.raises(TypeError, match="size is 3.0"):
+        baselines.median_filter(np.zeros((1, 4, 4)), 3.0)
+    with pytest.raises(ValueError, match="divide by 255"):  # never a silent clip to white
+        baselines.pca_projection(np.full((2, 2, 2), 255.0), linalg.pca_fit(np.eye(4), 2))
+    with pytest.raises(TypeError, match="pca is"):
+        baselines.pca_projection(np.zeros((2, 2, 2)), (np.zeros(4), np.eye(4)[:2], np.ones(2)))
+    with pytest.raises(TypeError, match="params is 0.5"):
+        baselines.choose_on_validation(baselines.gaussian_blur, 0.5, None, None, None)
+    with pytest.raises(ValueError, match=r"noisy_val has shape \(2, 4, 4\) and clean_val"):
+        baselines.choose_on_validation(baselines.gaussian_blur, (1.0,), np.zeros((2, 4, 4)),
+                                       np.zeros((3, 4, 4)), metrics.psnr)
+    with pytest.raises(TypeError, match="score is None"):
+        baselines.choose_on_validation(baselines.gaussian_blur, (1.0,), np.zeros((2, 4, 4)),
+                                       np.zeros((2, 4, 4)), None)
+
+
+def test_choose_on_validation_refuses_a_nan_score():
+    x = np.zeros((2, 4, 4))
+    with pytest.raises(ValueError, match=r"score\(clean_val, denoise\(noisy_val, 1.0\)\) "
+                                         "contains NaN"):
+        baselines.choose_on_validation(baselines.gaussian_blur, (1.0,), x, x,
+                                       lambda a, b: np.full(len(a), np.nan))

@@ -102,10 +102,24 @@ def test_setup_seeds_numpy_and_keras():
     (dict(notebook="99_nothing"), "notebook is '99_nothing'"),
     (dict(notebook=NB, seed=-1), "seed is -1"),
     (dict(notebook=NB, mode="slow"), "'slow'"),
+    (dict(notebook=NB, data_source="cifar"), "AE_DATA.*'cifar'"),
 ])
 def test_setup_bad_input(kwargs, match):
     with pytest.raises(config.ConfigError, match=match):
         config.setup(verbose=False, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(notebook=1), "notebook is 1"),
+    (dict(notebook=NB, seed=True), "seed is True"),
+    (dict(notebook=NB, seed=2.0), "seed is 2.0"),
+    (dict(notebook=NB, mode=1), "mode is 1"),
+    (dict(notebook=NB, data_source=["mnist"]), "data_source is"),
+    (dict(notebook=NB, verbose="no"), "verbose is 'no'"),
+])
+def test_setup_wrong_types(kwargs, match):
+    with pytest.raises(TypeError, match=match):
+        config.setup(**{"verbose": False, **kwargs})
 
 
 def test_setup_bad_seed_env(monkeypatch):
@@ -147,3 +161,70 @@ def test_setup_keeps_native_start_up_lines_out_of_stderr():
     assert out.returncode == 0, out.stderr
     assert "cuda" not in out.stderr and "absl" not in out.stderr
     assert out.stderr.strip().endswith("after")  # stderr itself works again afterwards
+
+
+# ---------------------------------------------------------------- AE_MAX_TRAIN --
+def test_full_mode_trains_on_3500_images_by_default(monkeypatch):
+    monkeypatch.delenv("AE_MAX_TRAIN", raising=False)
+    assert config.resolve_max_train("full") == config.FULL_TRAIN == 3500
+    for nb, modes in config.BUDGETS.items():
+        if "n_train" in modes["full"]:
+            assert config.get_budget(nb, "full").n_train == 3500, nb
+
+
+@pytest.mark.parametrize("raw, expected", [("all", None), ("ALL", None), ("10000", 10000),
+                                           (" 5000 ", 5000)])
+def test_ae_max_train_asks_for_more_images_in_full_mode(monkeypatch, raw, expected):
+    monkeypatch.setenv("AE_MAX_TRAIN", raw)
+    assert config.resolve_max_train("full") == expected
+    assert config.get_budget(NB, "full").n_train == expected
+    assert config.get_budget(NB, "full").n_val == config.FULL_VAL  # only n_train follows it
+
+
+@pytest.mark.parametrize("raw", ["abc", "0", "-5", "1.5"])
+def test_bad_ae_max_train_names_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("AE_MAX_TRAIN", raw)
+    with pytest.raises(config.ConfigError, match=f"AE_MAX_TRAIN is '{raw}'"):
+        config.get_budget(NB, "full")
+
+
+@pytest.mark.parametrize("raw", ["all", "10000", "abc"])
+def test_fast_mode_ignores_ae_max_train(monkeypatch, raw):
+    monkeypatch.setenv("AE_MAX_TRAIN", raw)
+    assert config.get_budget(NB, "fast").n_train == config.BUDGETS[NB]["fast"]["n_train"]
+
+
+# ---------------------------------------------------------------------- seeds --
+@pytest.mark.parametrize("raw", ["-1", "1.5", "seven"])
+def test_bad_ae_seed_names_the_variable(monkeypatch, raw):
+    """Before: AE_SEED=-1 failed with "seed is -1", not naming the variable."""
+    monkeypatch.setenv("AE_SEED", raw)
+    with pytest.raises(config.ConfigError, match=f"AE_SEED is '{raw}'"):
+        config.setup(NB, verbose=False)
+
+
+def test_ae_seed_is_used(monkeypatch):
+    monkeypatch.setenv("AE_SEED", "5")
+    assert config.setup(NB, mode="fast", verbose=False).seed == 5
+
+
+def test_numpy_integer_seed_is_accepted_and_seeds_the_same():
+    config.seed_everything(np.int64(4))
+    a = np.random.rand(3)
+    cfg = config.setup(NB, mode="fast", seed=np.int64(4), verbose=False)
+    assert cfg.seed == 4 and type(cfg.seed) is int
+    np.testing.assert_array_equal(a, np.random.rand(3))
+
+
+@pytest.mark.parametrize("seed, error", [(True, TypeError), (1.5, TypeError), ("3", TypeError),
+                                         (-1, config.ConfigError)])
+def test_seed_everything_refuses_what_is_not_a_seed(seed, error):
+    with pytest.raises(error, match="seed is"):
+        config.seed_everything(seed)
+
+
+def test_unknown_bar_is_named():
+    cfg = config.Setup(notebook=NB, mode="fast", seed=0, data_source="embedded",
+                       backend="tensorflow", budget={}, bars=config.BARS[NB])
+    with pytest.raises(KeyError, match="name is 'psnr'.*linear_ae_mse_over_pca"):
+        cfg.bar("psnr")

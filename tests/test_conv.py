@@ -45,3 +45,22 @@ def test_bad_arguments():
         conv.conv2d_layer(np.zeros((1, 5, 5, 1)), np.zeros((3, 3, 2, 1)))
     with pytest.raises(ValueError, match="stride is 0"):
         conv.conv2d_layer(np.zeros((1, 5, 5, 1)), np.zeros((3, 3, 1, 1)), stride=0)
+    with pytest.raises(TypeError, match="stride is 2.0"):
+        conv.conv2d_layer(np.zeros((1, 5, 5, 1)), np.zeros((3, 3, 1, 1)), stride=2.0)
+    with pytest.raises(ValueError, match="padding is 'full'"):
+        conv.conv2d_layer(np.zeros((1, 5, 5, 1)), np.zeros((3, 3, 1, 1)), padding="full")
+    with pytest.raises(ValueError, match=r"x has shape \(5, 5, 1\); expected a 4-D"):
+        conv.conv2d_layer(np.zeros((5, 5, 1)), np.zeros((3, 3, 1, 1)))
+    with pytest.raises(ValueError, match="kernel contains NaN"):
+        conv.correlate2d(np.zeros((5, 5)), np.full((2, 2), np.nan))
+    with pytest.raises(ValueError, match=r"kernel has shape \(3,\)"):
+        conv.correlate2d(np.zeros((5, 5)), np.ones(3))  # was a raw IndexError
+    with pytest.raises(ValueError, match=r"image has shape \(4, 0\)"):
+        conv.convolve2d(np.zeros((4, 0)), np.ones((1, 1)))
+
+
+def test_numbers_unchanged_for_integer_and_float32_inputs():
+    img = np.arange(20).reshape(4, 5)
+    k = np.array([[1, 0], [0, -1]])
+    np.testing.assert_array_equal(conv.convolve2d(img, k), signal.convolve2d(img, k, "valid"))
+    assert conv.convolve2d(img.astype("float32"), k).dtype == np.float64

@@ -46,12 +46,47 @@ def test_seeded_and_input_untouched():
     (lambda x: corrupt.gaussian(x, -0.1), "sigma is -0.1"),
     (lambda x: corrupt.salt_and_pepper(x, 1.5), r"fraction is 1.5; expected a number in \[0, 1\]"),
     (lambda x: corrupt.masking(x, -0.2), "fraction is -0.2"),
-    (lambda x: corrupt.gaussian(x * 255, 0.1), r"expected finite values in \[0, 1\]"),
+    (lambda x: corrupt.gaussian(x * 255, 0.1), r"expected images in \[0, 1\].*divide by 255"),
+    (lambda x: corrupt.masking(np.where(x > 0, np.nan, x), 0.1), "x contains NaN"),
     (lambda x: corrupt.gaussian(x[0, :, :, 0], 0.1), "x has shape"),
     (lambda x: corrupt.corrupt(x, "speckle", 0.1), "kind is 'speckle'"),
 ])
 def test_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
+        call(_gray(0.5, n=2))
+
+
+def test_streams_unchanged_under_a_seed():
+    # the exact values drawn under a seed (the notebooks' fixed noisy test sets depend on them)
+    x = np.linspace(0, 1, 2 * 3 * 4, dtype="float32").reshape(2, 3, 4)
+    g = corrupt.gaussian(x, 0.3, clip=False, seed=5)
+    np.testing.assert_array_equal(
+        g, x + 0.3 * np.random.default_rng(5).standard_normal(x.shape).astype("float32"))
+    assert g.dtype == np.float32
+    rng = np.random.default_rng(5)
+    hit, salt = rng.random(x.shape) < 0.4, rng.random(x.shape) < 0.5
+    np.testing.assert_array_equal(corrupt.salt_and_pepper(x, 0.4, seed=5),
+                                  np.where(hit, salt.astype("float32"), x))
+    keep = np.random.default_rng(5).random(x.shape) >= 0.4
+    np.testing.assert_array_equal(corrupt.masking(x, np.float32(0.4), seed=np.int64(5)),
+                                  np.where(keep, x, 0))
+    # a Generator continues its stream
+    gen = np.random.default_rng(9)
+    first, second = corrupt.masking(x, 0.5, seed=gen), corrupt.masking(x, 0.5, seed=gen)
+    assert not np.array_equal(first, second)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda x: corrupt.gaussian(x, "0.1"), TypeError, "sigma is '0.1'"),
+    (lambda x: corrupt.gaussian(x, True), TypeError, "sigma is True"),
+    (lambda x: corrupt.gaussian(x, np.nan), ValueError, "sigma is NaN"),
+    (lambda x: corrupt.gaussian(x, 0.1, clip=1), TypeError, "clip is 1"),
+    (lambda x: corrupt.masking(x, 0.1, seed=-1), ValueError, "seed is -1"),
+    (lambda x: corrupt.masking(x, 0.1, seed=1.5), TypeError, "seed is 1.5"),
+    (lambda x: corrupt.masking((x > 0.2).astype("uint8"), 0.1), TypeError, "x has dtype uint8"),
+])
+def test_bad_argument_types(call, error, match):
+    with pytest.raises(error, match=match):
         call(_gray(0.5, n=2))
 
 

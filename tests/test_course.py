@@ -1,6 +1,9 @@
 """The course runner on small stand-in notebooks (a real kernel, no TensorFlow)."""
 
 import json
+import os
+import sys
+from importlib.metadata import version
 
 import nbformat
 import pytest
@@ -85,3 +88,49 @@ def test_store_writes_outputs_back_only_when_passing(notebooks, tmp_path):
     course.run_notebook(bad, tmp_path / "b", "fast", timeout=60, store=True)
     assert nbformat.read(good, as_version=4).cells[1].execution_count == 1
     assert bad.read_text() == before_bad
+
+
+def test_runner_uses_this_interpreter_not_the_first_kernelspec(notebooks, tmp_path, monkeypatch,
+                                                               capfd):
+    """A broken user-wide ``python3`` kernelspec first on JUPYTER_PATH is not used; the
+    kernel's warnings go to its log, not the terminal; os.environ is left as it was."""
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps(
+        {"argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+         "display_name": "broken", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.delenv(course.RESULTS_DIR_ENV, raising=False)
+    before = dict(os.environ)
+    build = tmp_path / "build"
+    code = course.main(["--notebooks", str(notebooks), "--build", str(build), "--mode", "fast",
+                        "--only", "01", "--timeout", "120"])
+    assert code == 0
+    assert dict(os.environ) == before
+    out, err = capfd.readouterr()
+    assert "IPKernelApp" not in out + err and "without encryption" not in out + err
+    assert (build / "logs" / f"{NB}.kernel.log").exists()
+    payload = json.loads((build / "results.json").read_text())
+    assert payload["machine"]["executable"] == sys.executable
+    assert payload["machine"]["versions"]["tensorflow"] == version("tensorflow")
+    assert payload["machine"]["versions"]["keras"] == version("keras")
+
+
+def test_kernel_that_cannot_start_is_reported_in_results(notebooks, tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+    build = tmp_path / "build"
+    code = course.main(["--notebooks", str(notebooks), "--build", str(build), "--mode", "fast",
+                        "--only", "01", "--timeout", "30"])
+    assert code == 1
+    result = json.loads((build / "results.json").read_text())["notebooks"][NB]
+    assert result["status"] == "failed"
+    assert result["error"]["ename"] and result["error"]["evalue"]
+    assert result["error"]["kernel_log"].endswith(f"{NB}.kernel.log")
+
+
+def test_backend_versions_name_the_backend_that_ran():
+    runs = [course.NotebookRun(notebook="a", backend="jax"),
+            course.NotebookRun(notebook="b", backend="tensorflow")]
+    versions = course.backend_versions(runs)
+    assert versions["jax"] == version("jax") and versions["tensorflow"] == version("tensorflow")
+    assert set(versions) == {"keras", "jax", "tensorflow"}

@@ -1,6 +1,9 @@
 import gzip
 import hashlib
+import http.client
 import http.server
+import os
+import re
 import socket
 import threading
 import time
@@ -48,6 +51,14 @@ def offline(monkeypatch):
     """Point the download at a closed loopback port: fails at once, like no network."""
     monkeypatch.setattr(data, "MNIST_URL", _closed_port_url())
     monkeypatch.setattr(data, "KERAS_ORIGIN", _closed_port_url().rsplit("/", 1)[0] + "/")
+
+
+@pytest.fixture
+def no_opener(monkeypatch):
+    """Fail the test if anything tries to download: these cases must never need the network."""
+    def opener(url, timeout):
+        raise AssertionError(f"tried to download {url}")
+    monkeypatch.setattr(data, "_open_url", opener)
 
 
 # ------------------------------------------------------------------------- embedded --
@@ -200,11 +211,206 @@ def test_a_silent_server_times_out_within_the_timeout(tmp_path):
         listener.close()
 
 
-def test_download_rejects_bad_timeout(tmp_path):
-    with pytest.raises(ValueError, match="timeout is 0"):
-        data.download("http://127.0.0.1:1/x", tmp_path / "x", timeout=0)
+@pytest.mark.parametrize("timeout, error, match", [
+    (0, ValueError, "timeout is 0"), (-1.0, ValueError, "timeout is -1"),
+    (float("nan"), ValueError, "timeout is NaN"), (True, TypeError, "timeout is True"),
+    ("5", TypeError, "timeout is '5'"),
+])
+def test_download_rejects_bad_timeout(tmp_path, no_opener, timeout, error, match):
+    with pytest.raises(error, match=match):
+        data.download("http://127.0.0.1:1/x", tmp_path / "x", timeout=timeout)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_loader_name_mismatch(keras_home, offline):
     with pytest.raises(ValueError, match="source is 'mnist' but this loader reads 'fashion_mnist'"):
         data.load_fashion_mnist("mnist")
+
+
+# ------------------------------------------------- what a cached file must hold --
+def _valid_mnist_arrays(n_train=60, n_test=20, seed=0):
+    rng = np.random.default_rng(seed)
+    return dict(x_train=rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+                y_train=rng.integers(0, 10, n_train, dtype=np.uint8),
+                x_test=rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+                y_test=rng.integers(0, 10, n_test, dtype=np.uint8))
+
+
+def _bad_mnist_cases():
+    ok = _valid_mnist_arrays()
+    x01 = ok["x_train"].astype(np.float32) / 255  # already scaled: would be divided twice
+    x16 = ok["x_train"].astype(np.uint16)
+    x16[0, 0, 0] = 257
+    neg = ok["x_test"].astype(np.int16)
+    neg[0, 0, 0] = -1
+    y10 = ok["y_test"].copy()
+    y10[0] = 10
+    return [
+        ("float images in [0, 1]", dict(x_train=x01), r"training images of dtype float32; "
+                                                     r"expected uint8"),
+        ("uint16 pixels above 255", dict(x_train=x16), r"training pixels in \[0, 257\]"),
+        ("negative pixels", dict(x_test=neg), r"test pixels in \[-1, "),
+        ("float labels", dict(y_train=ok["y_train"] + 0.5),
+         r"training labels of dtype float64; expected integer class labels"),
+        ("label 10", dict(y_test=y10), r"test labels in \[0, 10\]; expected classes 0\.\.9"),
+        ("one image", dict(x_train=ok["x_train"][:1], y_train=ok["y_train"][:1]),
+         r"holds 1 training images; expected at least 10"),
+        ("no test image", dict(x_test=ok["x_test"][:0], y_test=ok["y_test"][:0]),
+         r"holds 0 test images; expected at least 1"),
+        ("a label missing", dict(y_train=ok["y_train"][:-1]), r"labels of shape \(59,\)"),
+    ]
+
+
+@pytest.mark.parametrize("overrides, problem", [c[1:] for c in _bad_mnist_cases()],
+                         ids=[c[0] for c in _bad_mnist_cases()])
+def test_cached_mnist_with_wrong_contents_is_a_cache_error(keras_home, no_opener,
+                                                           overrides, problem):
+    """Before: float images were divided by 255 again, uint16 pixels reached 257 / 255,
+    float labels were truncated, a one-image file gave an empty training split."""
+    path = keras_home / "datasets" / "mnist.npz"
+    np.savez(path, **{**_valid_mnist_arrays(), **overrides})
+    for source in ("mnist", "auto"):  # auto does not hide a broken cache either
+        with pytest.raises(data.CacheError) as info:
+            data.load_mnist(source, verbose=False)
+        message = str(info.value)
+        assert re.search(problem, message), message
+        assert str(path) in message and "Delete" in message and "AE_DATA=embedded" in message
+
+
+def test_cached_mnist_with_other_integer_dtypes_loads_the_same(keras_home, no_opener):
+    """Pixels 0..255 and labels 0..9 in int64 give exactly what uint8 gives."""
+    arrays = _valid_mnist_arrays()
+    np.savez(keras_home / "datasets" / "mnist.npz", **arrays)
+    a = data.load_mnist("mnist", verbose=False)
+    np.savez(keras_home / "datasets" / "mnist.npz",
+             **{k: v.astype(np.int64) for k, v in arrays.items()})
+    b = data.load_mnist("mnist", verbose=False)
+    for name in ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+def test_keras_split_is_unchanged(keras_home, no_opener):
+    """The fixed Keras split: the last tenth of a small training file validates, the rest
+    and the test images are shuffled with seed 12345, pixels / 255."""
+    arrays = _valid_mnist_arrays(n_train=60, n_test=20)
+    np.savez(keras_home / "datasets" / "mnist.npz", **arrays)
+    ds = data.load_mnist("mnist", verbose=False)
+    rng = np.random.default_rng(12345)
+    tr, te = rng.permutation(54), rng.permutation(20)
+    np.testing.assert_array_equal(ds.x_train[..., 0], arrays["x_train"][tr] / np.float32(255))
+    np.testing.assert_array_equal(ds.y_train, arrays["y_train"][tr])
+    np.testing.assert_array_equal(ds.x_val[..., 0], arrays["x_train"][54:] / np.float32(255))
+    np.testing.assert_array_equal(ds.y_test, arrays["y_test"][te])
+    assert ds.y_train.dtype == np.int64 and ds.x_test.dtype == np.float32
+
+
+def _write_fashion(folder, n_train=40, n_test=10, train_labels=None, test_labels=None):
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(1)
+    for prefix, n, labels in (("train", n_train, train_labels), ("t10k", n_test, test_labels)):
+        labels = rng.integers(0, 10, n, dtype=np.uint8) if labels is None else labels
+        images = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
+        with gzip.open(folder / f"{prefix}-labels-idx1-ubyte.gz", "wb") as f:
+            f.write(b"\0" * 8 + np.asarray(labels, np.uint8).tobytes())
+        with gzip.open(folder / f"{prefix}-images-idx3-ubyte.gz", "wb") as f:
+            f.write(b"\0" * 16 + images.tobytes())
+
+
+@pytest.mark.parametrize("kwargs, file, problem", [
+    (dict(train_labels=np.full(40, 12)), "train-labels", r"training labels in \[12, 12\]"),
+    (dict(n_test=0), "t10k-images", r"holds 0 test images; expected at least 1"),
+    (dict(n_train=1), "train-images", r"holds 1 training images; expected at least 10"),
+], ids=["label 12", "no test image", "one training image"])
+def test_cached_fashion_mnist_with_wrong_contents_is_a_cache_error(keras_home, no_opener,
+                                                                   kwargs, file, problem):
+    _write_fashion(keras_home / "datasets" / "fashion-mnist", **kwargs)
+    with pytest.raises(data.CacheError, match=problem + r".*Delete .*AE_DATA=embedded") as info:
+        data.load_fashion_mnist("fashion_mnist", verbose=False)
+    assert file in str(info.value)
+
+
+# --------------------------------------------------------- an unusable Keras home --
+def test_keras_home_that_is_a_file_falls_back_in_auto(tmp_path, monkeypatch, no_opener, capsys):
+    """Before: auto raised NotADirectoryError from mkdir instead of falling back."""
+    home = tmp_path / "keras_home"
+    home.write_text("not a folder")
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    for load in (data.load_mnist, data.load_fashion_mnist):
+        ds = load("auto")
+        assert ds.source == "embedded"
+        out = capsys.readouterr().out.strip().splitlines()
+        assert len(out) == 1 and "is a file, not a folder" in out[0]
+        assert "using the embedded MNIST subset" in out[0]
+    with pytest.raises(data.DataError, match="is a file, not a folder.*KERAS_HOME") as info:
+        data.load_mnist("mnist")
+    assert not isinstance(info.value, data.CacheError)
+    assert home.read_text() == "not a folder"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root writes through permission bits")
+def test_read_only_keras_cache_falls_back_in_auto(keras_home, no_opener, capsys):
+    cache = keras_home / "datasets"
+    cache.chmod(0o500)
+    try:
+        assert data.load_mnist("auto").source == "embedded"
+        assert "not writable" in capsys.readouterr().out
+        with pytest.raises(data.DataError, match="not writable"):
+            data.load_mnist("mnist")
+    finally:
+        cache.chmod(0o700)
+
+
+# ------------------------------------------------------------ a broken transfer --
+class _BreaksOff:
+    """A response that sends one chunk, then loses the connection (IncompleteRead)."""
+
+    def __init__(self):
+        self.reads, self.closed = 0, False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.closed = True
+
+    def close(self):
+        self.closed = True
+
+    def read(self, n=-1):
+        self.reads += 1
+        if self.reads == 1:
+            return b"x" * 100
+        raise http.client.IncompleteRead(b"", 1000)
+
+
+def test_download_that_breaks_off_keeps_nothing(tmp_path, monkeypatch):
+    """Before: IncompleteRead (not an OSError) escaped and left the .part file behind."""
+    response = _BreaksOff()
+    monkeypatch.setattr(data, "_open_url", lambda url, timeout: response)
+    folder = tmp_path / "dl"
+    with pytest.raises(data.DataError, match="broke off.*IncompleteRead"):
+        data.download("http://example.invalid/mnist.npz", folder / "mnist.npz", timeout=1)
+    assert response.reads == 2 and response.closed
+    assert list(folder.iterdir()) == []
+
+
+def test_auto_falls_back_when_the_download_breaks_off(keras_home, monkeypatch, capsys):
+    monkeypatch.setattr(data, "_open_url", lambda url, timeout: _BreaksOff())
+    assert data.load_mnist("auto").source == "embedded"
+    assert "broke off" in capsys.readouterr().out
+    assert list((keras_home / "datasets").iterdir()) == []
+
+
+# ------------------------------------------------------------ one loader per set --
+def test_load_mnist_does_not_load_fashion_mnist(no_opener):
+    """Before: load_mnist('fashion_mnist') silently returned Fashion-MNIST."""
+    with pytest.raises(ValueError, match="source is 'fashion_mnist'.*load_fashion_mnist"):
+        data.load_mnist("fashion_mnist")
+
+
+def test_one_list_of_sources():
+    from utils import config
+
+    assert data.SOURCES is config.DATA_SOURCES
+    assert set(data.MNIST_SOURCES) | set(data.FASHION_SOURCES) == set(config.DATA_SOURCES)

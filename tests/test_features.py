@@ -12,6 +12,10 @@ def test_first_layer_filters_are_the_kernel_columns():
     np.testing.assert_array_equal(f[3].ravel(), kernel[:, 3])
     with pytest.raises(ValueError, match="image_shape"):
         features.first_layer_filters(parts.encoder, image_shape=(10, 10))
+    with pytest.raises(ValueError, match="layer is 'enc_9'; the encoder has no such layer"):
+        features.first_layer_filters(parts.encoder, layer="enc_9")
+    with pytest.raises(TypeError, match="encoder is Autoencoder; expected a keras.Model"):
+        features.first_layer_filters(parts)
 
 
 def test_top_activating_orders_strongest_first():
@@ -22,6 +26,12 @@ def test_top_activating_orders_strongest_first():
         features.top_activating(codes, k=5)
     with pytest.raises(ValueError, match="units is"):
         features.top_activating(codes, k=1, units=[2])
+    with pytest.raises(ValueError, match=r"units\[0\] is -1"):
+        features.top_activating(codes, k=1, units=[-1])
+    with pytest.raises(TypeError, match="k is 1.0"):
+        features.top_activating(codes, k=1.0)
+    np.testing.assert_array_equal(features.top_activating(codes, k=np.int64(1),
+                                                          units=np.array([1])), [[2]])
 
 
 def test_single_unit_codes():
@@ -29,6 +39,10 @@ def test_single_unit_codes():
     np.testing.assert_allclose(c, [[1, 0.1, 0.1, 0.1], [0.1, 0.1, 1, 0.1]])
     with pytest.raises(ValueError, match="units is"):
         features.single_unit_codes(4, [4])
+    with pytest.raises(TypeError, match=r"units\[0\] is 1.5"):
+        features.single_unit_codes(4, [1.5])
+    with pytest.raises(ValueError, match="on is NaN"):
+        features.single_unit_codes(4, [1], on=np.nan)
 
 
 def test_code_sparsity():
@@ -40,3 +54,5 @@ def test_code_sparsity():
         metrics.code_sparsity(np.zeros(4))
     with pytest.raises(ValueError, match="threshold is 0"):
         metrics.code_sparsity(codes, threshold=0)
+    with pytest.raises(ValueError, match=r"codes has shape \(3, 0\)"):
+        metrics.code_sparsity(np.zeros((3, 0)))

@@ -42,7 +42,7 @@ def test_carve_validation_keeps_one_of_each_and_rejects_bad_fraction():
     y = _labels(per_class=2)
     tr, va = fewlabels.carve_validation(y, np.arange(20), 0.9, seed=0)
     assert np.all(np.bincount(y[tr]) == 1) and np.all(np.bincount(y[va]) == 1)
-    with pytest.raises(ValueError, match="val_fraction is 1.0"):
+    with pytest.raises(ValueError, match="val_fraction is 1;"):
         fewlabels.carve_validation(y, np.arange(20), 1.0, seed=0)
     with pytest.raises(ValueError, match="class 0 has 1 labelled"):
         fewlabels.carve_validation(y, np.arange(1, 20), 0.5, seed=0)
@@ -81,7 +81,7 @@ def test_reusable_classifier_bad_arguments():
     x, y = _toy(20)
     with pytest.raises(ValueError, match="learning_rate is -1"):
         runner.fit(clf.get_weights(), -1, x, y, x, y, seed=0)
-    with pytest.raises(ValueError, match="x/y have 20/19"):
+    with pytest.raises(ValueError, match="y has 19 labels; expected 20"):
         runner.fit(clf.get_weights(), 1e-3, x, y[:19], x, y, seed=0)
 
 
@@ -90,8 +90,12 @@ def test_fit_logistic_picks_c_on_validation():
     model, C = fewlabels.fit_logistic(x[:200], y[:200], x[200:], y[200:], Cs=(1e-4, 1.0))
     assert C == 1.0  # C = 1e-4 shrinks every weight to ~0: a far worse validation loss
     assert np.mean(model.predict(x[200:]) == y[200:]) > 0.6
-    with pytest.raises(ValueError, match="Cs is"):
+    with pytest.raises(ValueError, match=r"Cs\[0\] is 0"):
         fewlabels.fit_logistic(x, y, x, y, Cs=(0.0,))
+    with pytest.raises(ValueError, match="Cs contains NaN"):
+        fewlabels.fit_logistic(x, y, x, y, Cs=(1.0, float("nan")))
+    with pytest.raises(ValueError, match="y_train has 299 labels; expected 300"):
+        fewlabels.fit_logistic(x, y[:-1], x, y, Cs=(1.0,))
 
 
 def test_mean_std_and_compare():
@@ -132,3 +136,85 @@ def test_experiment_runs_every_method_and_summarizes():
     # pixels are informative: logistic regression on them is far above chance (1/3)
     floor = [s for s in summary if s["method"] == fewlabels.METHODS[0]]
     assert min(s["mean"] for s in floor) > 0.6
+
+
+# --------------------------------------------------------- issue 15: hardened behaviour --
+def test_carve_validation_is_sklearns_stratified_split():
+    from sklearn.model_selection import train_test_split
+
+    y = _labels(per_class=20)
+    idx = fewlabels.balanced_indices(y, 100, seed=1)
+    tr, va = fewlabels.carve_validation(y, idx, 0.2, seed=7)      # 2 of the 10 per class
+    want_tr, want_va = train_test_split(idx, test_size=20, stratify=y[idx], random_state=7)
+    np.testing.assert_array_equal(tr, np.sort(want_tr))
+    np.testing.assert_array_equal(va, np.sort(want_va))
+    # seeded: the same seed gives the same split, another seed another one
+    again = fewlabels.carve_validation(y, idx, 0.2, seed=7)
+    np.testing.assert_array_equal(tr, again[0])
+    np.testing.assert_array_equal(va, again[1])
+    assert not np.array_equal(va, fewlabels.carve_validation(y, idx, 0.2, seed=8)[1])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_carve_validation_keeps_one_of_each_class_with_unequal_classes(seed):
+    # a class of 2 next to classes of 20 and 9: the stratified draw alone may leave the
+    # small class without a validation (or a training) example
+    y = np.repeat(np.arange(3), (2, 20, 9))
+    idx = np.arange(len(y))
+    for fraction in (0.1, 0.2, 0.5, 0.9):
+        tr, va = fewlabels.carve_validation(y, idx, fraction, seed=seed)
+        assert not set(tr) & set(va) and set(tr) | set(va) == set(idx)
+        assert np.all(np.bincount(y[tr], minlength=3) >= 1)
+        assert np.all(np.bincount(y[va], minlength=3) >= 1)
+
+
+def test_reusable_classifier_reports_a_diverged_run():
+    x, y = _toy()
+    keras.utils.set_random_seed(0)
+    clf = models.build_classifier((6,), code_dim=4, hidden=(8,), n_classes=3)
+    w0 = clf.get_weights()
+    runner = fewlabels.ReusableClassifier(clf, batch_size=16, max_epochs=30, patience=3)
+    r = runner.fit(w0, 1e20, x[:150], y[:150], x[150:], y[150:], seed=1)
+    assert r["diverged"] is True and np.isnan(r["best_val_loss"]) and r["best_epoch"] == 0
+    for got, want in zip(clf.get_weights(), w0):      # back at the initial weights
+        np.testing.assert_array_equal(got, want)
+    ok = runner.fit(w0, 1e-2, x[:150], y[:150], x[150:], y[150:], seed=1)
+    assert ok["diverged"] is False and np.isfinite(ok["best_val_loss"])
+
+
+@pytest.mark.parametrize("a, b, name", [([0.9, float("nan"), 0.8], [0.7, 0.8, 0.75], "a"),
+                                        ([0.9, 0.85, 0.8], [0.7, float("inf"), 0.75], "b")])
+def test_compare_refuses_nan_and_inf_scores(a, b, name):
+    for paired in (False, True):
+        with pytest.raises(ValueError, match=f"^{name} contains"):
+            fewlabels.compare(a, b, paired=paired)
+
+
+def _experiment(learning_rates, **kwargs):
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(3), 40)
+    x = (rng.normal(size=(120, 8)) + 2.0 * np.eye(3, 8)[y]).astype("float32")
+    keras.utils.set_random_seed(0)
+    encoder = models.build_dense_autoencoder((8,), code_dim=4, hidden=(6,)).encoder
+    make = lambda: models.build_classifier((8,), code_dim=4, hidden=(6,), n_classes=3)
+    return fewlabels.label_budget_experiment(
+        x[:90], y[:90], x[90:], y[90:], encoder=encoder, make_classifier=make,
+        learning_rates=learning_rates, max_epochs=5, patience=2, Cs=(1.0,), verbose=False,
+        **kwargs)
+
+
+def test_experiment_never_chooses_a_diverged_learning_rate():
+    rows = _experiment((1e20, 1e-2), budgets=(15,), seeds=(0,))
+    trained = [r for r in rows if r["method"] in fewlabels.METHODS[2:]]
+    assert len(trained) == 2 and all(r["choice"] == "lr=0.01" for r in trained)
+    assert all(0 <= r["test_accuracy"] <= 1 for r in rows)
+
+
+def test_experiment_with_every_learning_rate_diverged_names_the_run():
+    with pytest.raises(RuntimeError, match="budget 15, seed 1, method 'from scratch'"):
+        _experiment((1e20,), budgets=(15,), seeds=(1,))
+
+
+def test_experiment_checks_every_budget_before_the_first_run():
+    with pytest.raises(ValueError, match="n is 16"):
+        _experiment((1e-2,), budgets=(15, 16), seeds=(0,))

@@ -75,16 +75,17 @@ def test_tied_save_and_reload_round_trip(tmp_path):
     assert reloaded.sizes == (32, 8)
 
 
-@pytest.mark.parametrize("sizes, match", [
-    ((), r"sizes is \(\)"),
-    (30, "sizes is 30"),
-    ((100, 0), "each width in sizes is 0"),
-    ((100, -3), "each width in sizes is -3"),
+@pytest.mark.parametrize("sizes, error, match", [
+    ((), ValueError, r"sizes is \(\)"),
+    (30, TypeError, "sizes is 30"),
+    ((100, 0), ValueError, r"sizes\[1\] is 0"),
+    ((100, -3), ValueError, r"sizes\[1\] is -3"),
+    ((100, 30.0), TypeError, r"sizes\[1\] is 30.0"),
 ])
-def test_bad_sizes(sizes, match):
-    with pytest.raises(ValueError, match=match):
+def test_bad_sizes(sizes, error, match):
+    with pytest.raises(error, match=match):
         models.build_stacked_autoencoder(sizes=sizes)
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         models.build_tied_autoencoder(sizes=sizes)
 
 
@@ -101,9 +102,39 @@ def test_stacked_builder_shapes_and_options():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(input_dropout=1.0), "input_dropout is 1.0"),
+    (dict(input_dropout=1.0), r"input_dropout is 1; expected a number in \[0, 1\)"),
     (dict(weight_decay=-1e-3), "weight_decay is -0.001"),
+    (dict(weight_decay=float("nan")), "weight_decay is NaN"),
 ])
 def test_bad_regularisers(kwargs, match):
     with pytest.raises(ValueError, match=match):
         models.build_stacked_autoencoder(**kwargs)
+
+
+def test_clip_clips_and_checks_its_bounds():
+    clip = layers.Clip(np.float32(0.25), 0.75)
+    out = keras.ops.convert_to_numpy(clip(np.array([[0.0, 0.5, 1.0]], "float32")))
+    np.testing.assert_allclose(out, [[0.25, 0.5, 0.75]])
+    assert layers.Clip.from_config(clip.get_config()).low == 0.25
+    with pytest.raises(ValueError, match="expected low < high"):
+        layers.Clip(1.0, 0.0)
+    with pytest.raises(ValueError, match="high is NaN"):
+        layers.Clip(0.0, float("nan"))
+    with pytest.raises(TypeError, match="low is '0'"):
+        layers.Clip("0", 1.0)
+
+
+def test_random_corruption_refuses_nan_and_odd_seeds():
+    with pytest.raises(ValueError, match="amount is NaN"):
+        layers.RandomCorruption("gaussian", float("nan"))
+    with pytest.raises(ValueError, match=r"amount\[1\] is NaN"):
+        layers.RandomCorruption("masking", (0.1, float("nan")))
+    with pytest.raises(TypeError, match="seed is 1.5"):
+        layers.RandomCorruption("masking", 0.1, seed=1.5)
+    layer = layers.RandomCorruption("masking", np.float32(0.25), seed=np.int64(4))
+    assert (layer.amount, layer.seed) == (0.25, 4) and type(layer.seed) is int
+
+
+def test_dense_transpose_names_a_bad_activation():
+    with pytest.raises(ValueError, match="activation is 'sigmoidd'"):
+        layers.DenseTranspose(_built_dense(), activation="sigmoidd")

@@ -44,18 +44,36 @@ def test_linear_autoencoder_is_affine():
     assert models.decoder_matrix(parts).shape == (2, 6)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(input_shape=784), "input_shape is 784"),
-    (dict(input_shape=(28, 0)), r"input_shape is \(28, 0\)"),
-    (dict(code_dim=0), "code_dim is 0"),
-    (dict(code_dim=2.5), "code_dim is 2.5"),
-    (dict(hidden=256), "hidden is 256"),
-    (dict(hidden=(64, -1)), "each width in hidden is -1"),
-    (dict(input_noise=-0.1), "input_noise is -0.1"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(input_shape=784), TypeError, "input_shape is 784"),
+    (dict(input_shape=(28, 0)), ValueError, r"input_shape\[1\] is 0"),
+    (dict(code_dim=0), ValueError, "code_dim is 0"),
+    (dict(code_dim=2.5), TypeError, "code_dim is 2.5"),
+    (dict(hidden=256), TypeError, "hidden is 256"),
+    (dict(hidden=(64, -1)), ValueError, r"hidden\[1\] is -1"),
+    (dict(input_noise=-0.1), ValueError, "input_noise is -0.1"),
+    # Keras' GaussianNoise refuses a standard deviation above 1: say so before Keras does
+    (dict(input_noise=1.5), ValueError, r"input_noise is 1.5; expected a number in \[0, 1\]"),
+    (dict(input_dropout=1.5), ValueError, "input_dropout is 1.5"),
+    (dict(weight_decay=float("inf")), ValueError, "weight_decay is inf"),
+    # NaN used to switch the regulariser off silently (nan > 0 is False)
+    (dict(input_noise=float("nan")), ValueError, "input_noise is NaN"),
+    (dict(input_dropout=float("nan")), ValueError, "input_dropout is NaN"),
+    (dict(weight_decay=float("nan")), ValueError, "weight_decay is NaN"),
+    (dict(activation="relu6x"), ValueError, "activation is 'relu6x'"),
+    (dict(code_activation=3), TypeError, "code_activation is 3"),
 ])
-def test_bad_arguments_are_named(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_bad_arguments_are_named(kwargs, error, match):
+    with pytest.raises(error, match=match):
         models.build_dense_autoencoder(**kwargs)
+
+
+def test_numpy_integers_and_floats_are_accepted():
+    parts = models.build_dense_autoencoder((np.int64(6),), code_dim=np.int64(2),
+                                           hidden=np.array([4]), input_noise=np.float32(0.1),
+                                           input_dropout=np.float32(0.2))
+    assert parts.autoencoder.output_shape == (None, 6)
+    assert parts.encoder.get_layer("input_dropout").rate == pytest.approx(0.2)
 
 
 def test_classifier_matches_encoder_layers_and_loads_its_weights():
@@ -85,6 +103,8 @@ def test_load_encoder_weights_rejects_mismatched_shapes():
         models.load_encoder_weights(other, parts.encoder)
     with pytest.raises(ValueError, match="n_classes is 1"):
         models.build_classifier((10,), n_classes=1)
+    with pytest.raises(TypeError, match="encoder is Autoencoder; expected a keras.Model"):
+        models.load_encoder_weights(clf, parts)
 
 
 def test_conv_denoiser_shapes_and_bottleneck():
@@ -138,6 +158,25 @@ def test_with_corruption_shares_weights_and_is_identity_at_inference():
     x = np.random.default_rng(2).random((2, 28, 28, 1)).astype("float32")
     np.testing.assert_allclose(train.predict(x, verbose=0), den.predict(x, verbose=0), atol=1e-6)
     assert train.count_params() == den.count_params()
+    # while training, the corruption is applied: the output is not the denoiser's on x
+    on_clean = keras.ops.convert_to_numpy(den(x, training=False))
+    training_out = keras.ops.convert_to_numpy(train(x, training=True))
+    assert np.abs(training_out - on_clean).max() > 1e-3
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(train(x, training=False)), on_clean,
+                               atol=1e-6)
+
+
+def test_with_corruption_feeds_the_corrupted_input_to_the_denoiser():
+    # an identity "denoiser" shows exactly what reaches it
+    x_in = keras.Input((8, 8, 1))
+    identity = keras.Model(x_in, keras.layers.Activation("linear")(x_in))
+    train = models.with_corruption(identity, "masking", 0.5, seed=1)
+    x = np.random.default_rng(3).uniform(0.1, 1.0, (16, 8, 8, 1)).astype("float32")
+    seen = keras.ops.convert_to_numpy(train(x, training=True))
+    hit = seen == 0
+    assert 0.4 < hit.mean() < 0.6                       # about half the pixels masked
+    np.testing.assert_array_equal(seen[~hit], x[~hit])  # the others untouched
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(train(x, training=False)), x)
 
 
 @pytest.mark.parametrize("build", [models.build_conv_denoiser, models.build_unet_denoiser])
@@ -154,19 +193,35 @@ def test_output_mean_starts_the_output_at_that_pixel_value(build):
     assert np.all(keras.ops.convert_to_numpy(build((28, 28, 1)).get_layer("clean").bias) == 0)
 
 
-@pytest.mark.parametrize("make, match", [
-    (lambda: models.build_conv_denoiser(output_mean=0.0), r"output_mean is 0\.0; expected .* between 0"),
-    (lambda: models.build_unet_denoiser(output_mean=1.5), r"output_mean is 1\.5"),
-    (lambda: models.build_unet_denoiser(output_mean="0.1"), r"output_mean is '0\.1'"),
-    (lambda: models.build_unet_denoiser(output_mean=True), r"output_mean is True"),
+@pytest.mark.parametrize("make, error, match", [
+    (lambda: models.build_conv_denoiser(output_mean=0.0), ValueError,
+     r"output_mean is 0; expected a number in \(0, 1\)"),
+    (lambda: models.build_unet_denoiser(output_mean=1.5), ValueError, r"output_mean is 1\.5"),
+    (lambda: models.build_unet_denoiser(output_mean=float("nan")), ValueError,
+     "output_mean is NaN"),
+    (lambda: models.build_unet_denoiser(output_mean="0.1"), TypeError, r"output_mean is '0\.1'"),
+    (lambda: models.build_unet_denoiser(output_mean=True), TypeError, r"output_mean is True"),
     (lambda: models.build_unet_denoiser((32, 32, 3), widths=(4, 8), residual=True,
-                                        output_mean=0.2), "residual=True has no sigmoid"),
-    (lambda: models.build_conv_denoiser((28, 28, 1), widths=(8, 16, 32)), "multiples of 8"),
-    (lambda: models.build_conv_denoiser((28, 28), widths=(8,)), r"\(height, width, channels\)"),
-    (lambda: models.build_conv_denoiser(widths=()), r"widths is \(\)"),
-    (lambda: models.build_unet_denoiser(widths=(8,)), "at least 2 levels"),
-    (lambda: models.build_unet_denoiser(widths=(8, 0)), "each width in widths is 0"),
+                                        output_mean=0.2), ValueError,
+     "residual=True has no sigmoid"),
+    (lambda: models.build_unet_denoiser(residual="yes"), TypeError, "residual is 'yes'"),
+    (lambda: models.build_conv_denoiser((28, 28, 1), widths=(8, 16, 32)), ValueError,
+     "multiples of 8"),
+    (lambda: models.build_conv_denoiser((28, 28), widths=(8,)), ValueError,
+     r"\(height, width, channels\)"),
+    (lambda: models.build_conv_denoiser(widths=()), ValueError, r"widths is \(\)"),
+    (lambda: models.build_conv_denoiser(kernel_size=3.0), TypeError, r"kernel_size is 3\.0"),
+    (lambda: models.build_unet_denoiser(widths=(8,)), ValueError, "at least 2 levels"),
+    (lambda: models.build_unet_denoiser(widths=(8, 0)), ValueError, r"widths\[1\] is 0"),
 ])
-def test_denoiser_bad_arguments(make, match):
-    with pytest.raises(ValueError, match=match):
+def test_denoiser_bad_arguments(make, error, match):
+    with pytest.raises(error, match=match):
         make()
+
+
+def test_decoder_matrix_needs_the_parts():
+    parts = models.build_linear_autoencoder((6,), code_dim=2)
+    with pytest.raises(TypeError, match="parts is Functional; expected the Autoencoder"):
+        models.decoder_matrix(parts.autoencoder)
+    with pytest.raises(ValueError, match="no Dense layer 'reconstruction'"):
+        models.decoder_matrix(models.build_tied_autoencoder((6,), sizes=(2,)))

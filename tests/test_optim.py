@@ -67,19 +67,41 @@ def test_config_round_trip():
     assert keras.saving.get_registered_object("utils>SlideRMSprop") is optim.SlideRMSprop
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(learning_rate=0), "learning_rate is 0"),
-    (dict(rho=1.0), "rho is 1.0"),
-    (dict(epsilon=-1), "epsilon is -1"),
-    (dict(epsilon_placement="middle"), "epsilon_placement is 'middle'"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(learning_rate=0), ValueError, "learning_rate is 0"),
+    (dict(learning_rate=float("nan")), ValueError, "learning_rate is NaN"),
+    (dict(learning_rate="0.01"), TypeError, "learning_rate is '0.01'"),
+    (dict(rho=1.0), ValueError, "rho is 1;"),
+    (dict(rho=float("nan")), ValueError, "rho is NaN"),
+    (dict(epsilon=-1), ValueError, "epsilon is -1"),
+    (dict(epsilon=float("nan")), ValueError, "epsilon is NaN"),
+    (dict(epsilon_placement="middle"), ValueError, "epsilon_placement is 'middle'"),
 ])
-def test_bad_hyperparameters(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_bad_hyperparameters(kwargs, error, match):
+    with pytest.raises(error, match=match):
         optim.SlideRMSprop(**kwargs)
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         optim.rmsprop_step(np.zeros(1), np.zeros(1), np.zeros(1), **kwargs)
 
 
-def test_numpy_step_shape_mismatch():
-    with pytest.raises(ValueError, match="expected one shape"):
-        optim.rmsprop_step(np.zeros(2), np.zeros(3), np.zeros(2))
+def test_numpy_scalars_are_accepted_and_a_schedule_works():
+    opt = optim.SlideRMSprop(np.float32(1e-2), rho=np.float64(0.9), epsilon=np.float32(1e-7))
+    assert opt.rho == pytest.approx(0.9) and isinstance(opt.rho, float)
+    schedule = keras.optimizers.schedules.ExponentialDecay(1e-2, 10, 0.5)
+    w = _run_keras_optimizer(optim.SlideRMSprop(schedule), np.zeros(2, "float32"),
+                             [np.ones(2, "float32")])
+    assert np.all(w < 0)
+    with pytest.raises(TypeError, match="learning_rate is .*a number > 0"):
+        optim.rmsprop_step(np.zeros(1), np.zeros(1), np.zeros(1), learning_rate=schedule)
+
+
+@pytest.mark.parametrize("args, error, match", [
+    ((np.zeros(2), np.zeros(3), np.zeros(2)), ValueError, "w has shape .2,. and grad .3,."),
+    ((np.zeros(2), np.zeros(2), np.zeros((2, 1))), ValueError, "w has shape .2,. and v"),
+    ((np.zeros(2), np.array([0.0, np.nan]), np.zeros(2)), ValueError, "grad contains NaN"),
+    ((np.zeros(2), np.zeros(2), np.array([0.0, -1.0])), ValueError, "v has negative entries"),
+    ((np.zeros(2), "grad", np.zeros(2)), TypeError, "grad is 'grad'"),
+])
+def test_numpy_step_bad_arrays(args, error, match):
+    with pytest.raises(error, match=match):
+        optim.rmsprop_step(*args)

@@ -119,3 +119,66 @@ def test_full_only_bar_is_reported_but_not_judged_in_fast_mode():
     assert not full.record("b", 5.0)
     with pytest.raises(AssertionError, match="b = 5"):
         full.check()
+
+
+def test_passes_takes_numpy_numbers_and_keeps_nan_and_inf():
+    import numpy as np
+
+    assert report.passes(np.float32(0.5), "<=", np.float64(1.0))
+    assert report.passes(np.array(2.0), ">=", 1)            # a 0-d array, e.g. from keras.ops
+    assert report.passes(math.inf, ">=", 20.0)              # e.g. PSNR of a perfect copy
+    assert not report.passes(math.inf, "<=", 1.0)
+    assert not report.passes(np.float32("nan"), "<=", 1.0)  # a diverged run misses its bar
+
+
+@pytest.mark.parametrize("args, error, match", [
+    ((1.0, "<", 2.0), ValueError, "op is '<'"),
+    ((1.0, "<=", math.nan), ValueError, "threshold is NaN"),
+    ((1.0, "<=", None), TypeError, "threshold is None"),
+    (("low", "<=", 1.0), TypeError, "value is 'low'"),
+    ((True, ">=", 0.5), TypeError, "value is True"),
+    (([0.1, 0.2], "<=", 1.0), ValueError, r"value is \[0.1, 0.2\]"),
+])
+def test_passes_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        report.passes(*args)
+
+
+def test_record_refuses_what_is_not_one_number():
+    rep = report.Report(_cfg())
+    with pytest.raises(TypeError, match="value for 'min_principal_cosine' is True"):
+        rep.record("min_principal_cosine", True)      # a comparison, not a measurement
+    with pytest.raises(ValueError, match=r"value for 'min_principal_cosine' is \[0.9, 0.8\]"):
+        rep.record("min_principal_cosine", [0.9, 0.8])
+    with pytest.raises(TypeError, match="name is 3"):
+        rep.record(3, 1.0)
+    assert rep.metrics == {}
+    assert not rep.record("min_principal_cosine", math.nan)   # recorded, and missed
+    assert math.isnan(rep.metrics["min_principal_cosine"]["value"])
+
+
+def test_note_and_report_arguments():
+    rep = report.Report(_cfg())
+    with pytest.raises(ValueError, match="name is ''"):
+        rep.note("", 1.0, "x")
+    with pytest.raises(TypeError, match="text is 5"):
+        rep.note("n", 1.0, 5)
+    with pytest.raises(ValueError, match="data_source is 'kaggle'"):
+        report.Report(_cfg(), data_source="kaggle")
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(rows={"a": 1}), TypeError, "rows is"),
+    (dict(rows=[dict(a=1), [2]]), TypeError, r"rows\[1\] is \[2\]"),
+    (dict(rows=[dict(a=1.5)], digits=0), ValueError, "digits is 0"),
+    (dict(rows=[dict(a=1.5)], digits=2.0), TypeError, "digits is 2.0"),
+    (dict(rows=[dict(a=1.5)], title=None), TypeError, "title is None"),
+])
+def test_table_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        report.Table(**kwargs)
+
+
+def test_table_digits_and_cells():
+    t = report.Table([dict(a=3.14159, n=12345, flag=True)], digits=3)
+    assert "3.14" in str(t) and "12,345" in str(t) and "True" in str(t)

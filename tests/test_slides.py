@@ -82,3 +82,32 @@ def test_export_refuses_untagged_notebooks(tmp_path):
 def test_copy_assets_says_what_to_run_when_npm_packages_are_missing(tmp_path):
     with pytest.raises(FileNotFoundError, match="npm ci --prefix slides"):
         slides.copy_assets(tmp_path / "out", node_modules=tmp_path / "nothing")
+
+
+def test_raw_json_cells_with_a_list_source():
+    """Cells read with json (not nbformat) keep their source as a list of lines."""
+    cell = {"cell_type": "markdown", "metadata": {}, "source": ["## A section\n", "text"]}
+    assert slides.slide_type(cell) == "slide"
+    nb = {"cells": [cell, {"cell_type": "code", "metadata": {}, "source": ["x = 1"]}]}
+    assert slides.tag_notebook(nb) == 2 and slides.untagged_cells(nb) == []
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: slides.slide_type("# T"), TypeError, "cell is '# T'"),
+    (lambda: slides.slide_type({"source": "# T"}), ValueError, "cell has keys"),
+    (lambda: slides.slide_type({"cell_type": "md", "source": ""}), ValueError,
+     r"cell\['cell_type'\] is 'md'"),
+    (lambda: slides.tag_notebook([]), TypeError, "nb is"),
+    (lambda: slides.untagged_cells({"cells": ["x"]}), TypeError, r"nb.cells\[0\] is 'x'"),
+    (lambda: slides.loaded_urls(None), TypeError, "html is None"),
+    (lambda: slides.remote_loads(b"<p>"), TypeError, "html is b'<p>'"),
+    (lambda: slides.copy_assets(3), TypeError, "dest is 3"),
+    (lambda: slides.export_deck("no/such.ipynb", "out"), FileNotFoundError,
+     "notebook is 'no/such.ipynb'"),
+    (lambda: slides.export_deck(Path("x.ipynb"), None), TypeError, "dest is None"),
+    (lambda: slides.main("--tag"), TypeError, "argv is '--tag'"),
+    (lambda: slides.main([1]), TypeError, r"argv\[0\] is 1"),
+])
+def test_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

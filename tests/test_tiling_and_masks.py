@@ -10,28 +10,47 @@ def test_process_tiled_identity_and_shapes():
         np.testing.assert_allclose(tiling.process_tiled(lambda t: t, x, tile, stride), x, atol=1e-6)
 
 
-def test_process_tiled_averages_overlaps():
-    x = np.zeros((32, 32, 1), "float32")
+@pytest.mark.parametrize("batch_size", [1, 4, 256])
+def test_process_tiled_averages_overlaps(batch_size):
+    # Each tile is replaced by a constant that identifies it: its top-left pixel's value
+    # 100·i + j. Every output pixel must be the mean of the constants of the tiles covering
+    # it (last-write-wins, first-write-wins or a sum would all give other numbers).
+    ii, jj = np.mgrid[:32, :32]
+    x = (100.0 * ii + jj)[..., None].astype("float32")
     calls = []
 
-    def count(t):
+    def tile_id(t):
         calls.append(len(t))
-        return np.ones_like(t) * len(calls)
+        return np.ones_like(t) * t[:, :1, :1, :]
 
-    y = tiling.process_tiled(count, x, 16, 8, batch_size=4)
-    assert sum(calls) == 9 and max(calls) == 4       # 3 × 3 tiles in batches of at most 4
-    assert y.shape == x.shape and 1 <= y.min() and y.max() <= 3
+    y = tiling.process_tiled(tile_id, x, 16, 8, batch_size=batch_size)
+    assert sum(calls) == 9 and max(calls) == min(batch_size, 9)  # 3 × 3 tiles
+    corners = [(i, j) for i in (0, 8, 16) for j in (0, 8, 16)]
+    want = np.zeros((32, 32))
+    for p in range(32):
+        for q in range(32):
+            ids = [100 * i + j for i, j in corners if i <= p < i + 16 and j <= q < j + 16]
+            want[p, q] = np.mean(ids)
+    np.testing.assert_array_equal(y[..., 0], want)
+    assert y[12, 12, 0] == np.mean([0, 8, 800, 808])  # a pixel under four tiles
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(tile=0), "tile is 0"), (dict(stride=20), "stride is 20"),
-    (dict(image=np.zeros((8, 8))), "image has shape"),
-    (dict(predict=lambda t: t[:, :4]), "predict returned shape"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(tile=0), ValueError, "tile is 0"), (dict(stride=20), ValueError, "stride is 20"),
+    (dict(tile=16.0), TypeError, "tile is 16.0"),
+    (dict(image=np.zeros((8, 8))), ValueError, "image has shape"),
+    (dict(image=np.full((20, 20, 3), np.nan)), ValueError, "image contains NaN"),
+    (dict(predict=lambda t: t[:, :4]), ValueError, "predict returned shape"),
+    (dict(predict=lambda t: t * np.nan), ValueError, "predict's output contains NaN"),
+    (dict(predict=None), TypeError, "predict is None"),
+    (dict(batch_size=-1), ValueError, "batch_size is -1"),  # was an all-NaN image
+    (dict(batch_size=0), ValueError, "batch_size is 0"),    # was a raw range() error
+    (dict(batch_size=2.0), TypeError, "batch_size is 2.0"),
 ])
-def test_process_tiled_bad_arguments(kwargs, match):
+def test_process_tiled_bad_arguments(kwargs, error, match):
     args = dict(predict=lambda t: t, image=np.zeros((20, 20, 3)), tile=16)
     args.update(kwargs)
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         tiling.process_tiled(args.pop("predict"), args.pop("image"), **args)
 
 
@@ -45,7 +64,7 @@ def test_masked_rmse():
     assert metrics.masked_rmse(x, r, ~m) == 0.0
     with pytest.raises(ValueError, match="mask is empty"):
         metrics.masked_rmse(x, r, np.zeros((2, 4, 4), bool))
-    with pytest.raises(ValueError, match="dtype"):
+    with pytest.raises(TypeError, match="mask has dtype float64; expected a boolean"):
         metrics.masked_rmse(x, r, m.astype(float))
     with pytest.raises(ValueError, match="mask has shape"):
         metrics.masked_rmse(x, r, m[:, :2])
@@ -63,3 +82,7 @@ def test_inpaint_biharmonic_fills_a_smooth_image():
     np.testing.assert_array_equal(out[~m], damaged[~m])
     with pytest.raises(ValueError, match="mask has shape"):
         baselines.inpaint_biharmonic(damaged, m[..., 0])
+    with pytest.raises(ValueError, match=r"mask has shape \(1, 24, 23\)"):
+        baselines.inpaint_biharmonic(damaged, m[..., 1:])
+    with pytest.raises(TypeError, match="mask has dtype"):
+        baselines.inpaint_biharmonic(damaged, m.astype("uint8"))

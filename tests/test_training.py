@@ -23,21 +23,55 @@ def test_fit_autoencoder_prints_lines_and_learns(capsys):
     assert len(lines) == 3 and "val_loss" in lines[0]
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(epochs=0), "epochs is 0"),
-    (dict(epochs=2, x_val=np.zeros((0, 3))), "x_val 0 examples"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(epochs=0), ValueError, "epochs is 0"),
+    (dict(epochs=2.0), TypeError, "epochs is 2.0"),
+    (dict(epochs=2, x_val=np.zeros((0, 3))), ValueError, r"x_val has shape \(0, 3\)"),
+    (dict(epochs=2, batch_size=0), ValueError, "batch_size is 0"),
+    (dict(epochs=2, x_train=np.full((4, 3), np.nan)), ValueError, "x_train contains NaN"),
+    (dict(epochs=2, x_val=np.zeros((2, 4))), ValueError, "x_train has shape .* and x_val"),
+    (dict(epochs=2, target_train=np.zeros((3, 3))), ValueError,
+     "x_train has 4 examples and target_train 3"),
+    (dict(epochs=2, target_val=np.zeros((2, 5))), ValueError,
+     "target_train has shape .* and target_val"),
+    (dict(epochs=2, shuffle="yes"), TypeError, "shuffle is 'yes'"),
+    (dict(epochs=2, print_every=0), ValueError, "print_every is 0"),
 ])
-def test_fit_bad_input(kwargs, match):
+def test_fit_bad_input(kwargs, error, match):
     parts = models.build_linear_autoencoder((3,), code_dim=1)
     args = dict(x_train=np.zeros((4, 3)), x_val=np.zeros((2, 3)))
     args.update(kwargs)
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         training.fit_autoencoder(parts.autoencoder, args.pop("x_train"), args.pop("x_val"), **args)
+
+
+def test_unscaled_8bit_images_are_refused_not_fitted():
+    # a sigmoid output cannot reach 255: fitting such targets is a silent failure
+    parts = models.build_dense_autoencoder((4, 4, 1), code_dim=2, hidden=())
+    parts.autoencoder.compile("adam", "mse")
+    x = np.random.default_rng(0).integers(0, 256, (8, 4, 4, 1)).astype("uint8")
+    with pytest.raises(ValueError, match="x_train has values in .*divide by 255"):
+        training.fit_autoencoder(parts.autoencoder, x, x / 255.0, epochs=1)
+    with pytest.raises(ValueError, match="x_train has values in .*divide by 255"):
+        training.train_greedy_layerwise(x, x / 255.0, (2,), epochs_per_layer=1)
+    # centred images (negative values) are fine
+    xc = x / 255.0 - 0.5
+    training.fit_autoencoder(parts.autoencoder, xc, xc, epochs=1)
+
+
+def test_fit_needs_a_model():
+    parts = models.build_linear_autoencoder((3,), code_dim=1)
+    with pytest.raises(TypeError, match="model is Autoencoder; expected a keras.Model"):
+        training.fit_autoencoder(parts, np.zeros((4, 3)), np.zeros((2, 3)), epochs=1)
 
 
 def test_epoch_line_bad_every():
     with pytest.raises(ValueError, match="every is 0"):
         training.EpochLine(every=0)
+    with pytest.raises(TypeError, match="every is 2.5"):
+        training.EpochLine(every=2.5)
+    with pytest.raises(TypeError, match="label is 3"):
+        training.EpochLine(label=3)
 
 
 def test_fixed_budget_without_early_stopping():
@@ -48,27 +82,70 @@ def test_fixed_budget_without_early_stopping():
     assert len(hist.history["loss"]) == 4
     with pytest.raises(ValueError, match="patience is -1"):
         training.fit_autoencoder(parts.autoencoder, x, x, epochs=1, patience=-1)
+    with pytest.raises(TypeError, match="patience is 2.0"):
+        training.fit_autoencoder(parts.autoencoder, x, x, epochs=1, patience=2.0)
 
 
 def test_steps_per_epoch():
     assert training.steps_per_epoch(100, 32) == 4
     assert training.steps_per_epoch(96, 32) == 3
+    assert training.steps_per_epoch(np.int64(96), np.int64(32)) == 3
     with pytest.raises(ValueError, match="n_examples is 0"):
         training.steps_per_epoch(0, 32)
+    with pytest.raises(TypeError, match="batch_size is 32.0"):
+        training.steps_per_epoch(96, 32.0)
 
 
-def test_greedy_layerwise_stacks_trained_layers():
+def test_greedy_layerwise_stacks_trained_layers(monkeypatch):
+    shallow = []  # the shallow autoencoders trained one per layer
+    build = models.build_dense_autoencoder
+
+    def recording_build(*args, **kwargs):
+        parts = build(*args, **kwargs)
+        if kwargs.get("name", "").startswith("greedy_layer_"):
+            shallow.append(parts)
+        return parts
+
+    monkeypatch.setattr(models, "build_dense_autoencoder", recording_build)
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
     x = rng.random((64, 4, 4, 1)).astype("float32")
     parts, steps = training.train_greedy_layerwise(x[:48], x[48:], (8, 3), epochs_per_layer=2,
                                                    batch_size=16)
     assert steps == 2 * 2 * 3  # 2 layers x 2 epochs x 3 batches
+    assert len(shallow) == 2
     assert parts.encoder.get_layer("enc_0").units == 8
     assert parts.encoder.get_layer("code").units == 3
     assert parts.autoencoder.predict(x[:2], verbose=0).shape == (2, 4, 4, 1)
-    # the first encoder layer is the trained first shallow encoder, not a fresh init
-    assert not np.allclose(parts.encoder.get_layer("enc_0").get_weights()[1], 0)
+    # the stacked encoder is the composition of the trained shallow encoders, in NumPy
+    (w0, b0), (w1, b1) = (s.encoder.get_layer("code").get_weights() for s in shallow)
+    h = np.maximum(x.reshape(64, -1) @ w0 + b0, 0)   # layer 0: relu
+    code = h @ w1 + b1                               # layer 1 (the code): linear
+    np.testing.assert_allclose(parts.encoder.predict(x, verbose=0), code, rtol=1e-4, atol=1e-5)
+    # and the decoder runs the shallow decoders in reverse order
+    (v0, c0), (v1, c1) = (s.decoder.get_layer("reconstruction").get_weights() for s in shallow)
+    r = 1 / (1 + np.exp(-(np.maximum(code @ v1 + c1, 0) @ v0 + c0)))
+    np.testing.assert_allclose(parts.decoder.predict(code.astype("float32"), verbose=0),
+                               r.reshape(64, 4, 4, 1), rtol=1e-4, atol=1e-5)
+    # the shallow models were trained (their code biases left zero)
+    assert not np.allclose(b0, 0) and not np.allclose(b1, 0)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(sizes=(8, 0)), ValueError, r"sizes\[1\] is 0"),
+    (dict(sizes=8), TypeError, "sizes is 8"),
+    (dict(epochs_per_layer=0), ValueError, "epochs_per_layer is 0"),
+    (dict(learning_rate=float("nan")), ValueError, "learning_rate is NaN"),
+    (dict(x_val=np.zeros((2, 5))), ValueError, "x_train has shape .* and x_val"),
+    (dict(x_train=np.zeros(16)), ValueError, r"x_train has shape \(16,\)"),
+])
+def test_greedy_bad_input(kwargs, error, match):
+    args = dict(x_train=np.zeros((8, 4)), x_val=np.zeros((2, 4)), sizes=(3,),
+                epochs_per_layer=1)
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        training.train_greedy_layerwise(args.pop("x_train"), args.pop("x_val"),
+                                        args.pop("sizes"), **args)
 
 
 def test_fit_on_fresh_data_uses_a_new_round_each_time(capsys):
@@ -91,3 +168,21 @@ def test_fit_on_fresh_data_uses_a_new_round_each_time(capsys):
     assert len(out) == 2 and out[0].startswith("toy: round 3/6, 64 fresh examples")
     with pytest.raises(ValueError, match="rounds is 0"):
         training.fit_on_fresh_data(model, make_round, rounds=0, batch_size=16)
+
+
+@pytest.mark.parametrize("made, error, match", [
+    (lambda x: (x, x[:5], None), ValueError, "make_round.0.'s y has 5 entries but x has 8"),
+    (lambda x: (x, x, np.ones(3)), ValueError, "sample_weight has 3 entries"),
+    (lambda x: (x, x, -np.ones(8)), ValueError, "sample_weight has values down to -1"),
+    (lambda x: (x * np.nan, x, None), ValueError, "x contains NaN"),
+    (lambda x: (x, {"out": x[:2]}, None), ValueError, r"y\['out'\] has 2 entries"),
+    (lambda x: (x, x), TypeError, r"make_round\(0\) returned 2 values; expected a tuple"),
+])
+def test_fit_on_fresh_data_checks_each_round(made, error, match):
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((8, 4), "float32")
+    with pytest.raises(error, match=match):
+        training.fit_on_fresh_data(model, lambda r: made(x), rounds=1, batch_size=4)
+    with pytest.raises(TypeError, match="make_round is 3"):
+        training.fit_on_fresh_data(model, 3, rounds=1, batch_size=4)

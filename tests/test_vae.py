@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import keras
@@ -33,6 +34,8 @@ def test_binarize_threshold_and_sample():
     (dict(x=np.array([-0.1]), method="threshold"), r"\[0, 1\]"),
     (dict(x=np.array([0.5]), method="round"), "method"),
     (dict(x=np.array([0.5]), method="sample"), "seed"),
+    (dict(x=np.array([[0, 128, 255]]), method="threshold"), "divide by 255"),
+    (dict(x=np.array([0.5, np.nan]), method="threshold"), "NaN"),
 ])
 def test_binarize_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -69,9 +72,10 @@ def test_sampling_layer_adds_beta_times_mean_kl_and_is_seeded():
     assert z1.shape == (2, 2)
 
 
-@pytest.mark.parametrize("beta", [-1.0, "1", True])
-def test_sampling_bad_beta(beta):
-    with pytest.raises(ValueError, match="beta"):
+@pytest.mark.parametrize("beta, error", [(-1.0, ValueError), (float("nan"), ValueError),
+                                         ("1", TypeError), (True, TypeError)])
+def test_sampling_bad_beta(beta, error):
+    with pytest.raises(error, match="beta"):
         vae.Sampling(beta=beta)
 
 
@@ -183,6 +187,43 @@ def test_iwae_matches_a_direct_computation(tiny):
         assert got[i] == pytest.approx(-(logsumexp(log_w) - np.log(k)), rel=1e-5)
 
 
+def test_iwae_log_mean_exp_matches_the_old_formula(tiny):
+    """scipy's logsumexp gives the numbers of the hand-written max-shifted log-mean-exp."""
+    model, x = tiny
+    k = 9
+    got = vae.iwae_bound(model, x, k=k, seed=3, chunk=1)
+    mu, log_var = (a.astype(np.float64) for a in model.encoder.predict(x, verbose=0))
+    rng = np.random.default_rng(3)
+    for i in range(len(x)):
+        eps = rng.standard_normal((1, k, 1))
+        z = mu[i] + np.exp(0.5 * log_var[i]) * eps
+        logits = np.asarray(model.decoder.predict(z.reshape(k, 1).astype(np.float32),
+                                                  verbose=0), np.float64).reshape(1, k, -1)
+        log_w = ((x[i].reshape(1, 1, -1) * logits - np.logaddexp(0.0, logits)).sum(axis=2)
+                 - 0.5 * (z ** 2 + np.log(2 * np.pi)).sum(axis=2)
+                 + 0.5 * (eps ** 2 + log_var[i] + np.log(2 * np.pi)).sum(axis=2))
+        top = log_w.max(axis=1, keepdims=True)                       # the old formula
+        old = -(top[:, 0] + np.log(np.exp(log_w - top).mean(axis=1)))
+        assert got[i] == pytest.approx(old[0], rel=1e-12)
+
+
+def test_decode_is_stable_for_extreme_logits():
+    m = vae.build_vae((2, 2, 1), latent_dim=2, kind="dense", widths=(4,), seed=0)
+    out = m.decoder.get_layer("dec_out")
+    kernel, _ = out.get_weights()
+    out.set_weights([np.zeros_like(kernel),
+                     np.array([-1000.0, 1000.0, -80.0, 3.0], dtype="float32")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # no overflow warning from exp
+        p = vae.decode(m, np.zeros((2, 2)))
+    assert p.dtype == np.float32
+    np.testing.assert_array_equal(p[:, 0, 0, 0], 0.0)
+    np.testing.assert_array_equal(p[:, 0, 1, 0], 1.0)
+    # ordinary logits: the numbers of 1 / (1 + exp(−l))
+    np.testing.assert_array_equal(p[:, 1, 1, 0], np.float32(1 / (1 + np.exp(-3.0))))
+    assert np.all(np.isfinite(p))
+
+
 def test_bounds_reject_grey_images_and_wrong_shapes(tiny):
     model, x = tiny
     with pytest.raises(ValueError, match="binarised"):
@@ -191,6 +232,10 @@ def test_bounds_reject_grey_images_and_wrong_shapes(tiny):
         vae.iwae_bound(model, x[:, :1])
     with pytest.raises(ValueError, match="k"):
         vae.iwae_bound(model, x, k=0)
+    with pytest.raises(ValueError, match="divide by 255"):
+        vae.neg_elbo(model, x * 255)
+    with pytest.raises(TypeError, match="vae is Functional; expected a vae.VAE"):
+        vae.neg_elbo(model.model, x)
 
 
 # ------------------------------------------------------------ builders and sampling --
@@ -252,7 +297,7 @@ def test_interpolation_ends_at_the_two_codes():
                                atol=1e-6)
     np.testing.assert_allclose(path[:, -1], vae.decode(m, m.encoder.predict(xb, verbose=0)[0]),
                                atol=1e-6)
-    with pytest.raises(ValueError, match="same number"):
+    with pytest.raises(ValueError, match="x_a has shape .* and x_b"):
         vae.interpolate(m, xa, xb[:2])
 
 
@@ -291,7 +336,7 @@ def test_frechet_distance_by_hand():
 
 
 def test_frechet_distance_bad_input():
-    with pytest.raises(ValueError, match="same feature space"):
+    with pytest.raises(ValueError, match="features_a .*features_b"):   # 3 and 2 features
         metrics.frechet_distance(np.zeros((5, 2)), np.zeros((5, 3)))
     with pytest.raises(ValueError, match="features_a"):
         metrics.frechet_distance(np.zeros(5), np.zeros((5, 1)))

@@ -26,7 +26,9 @@ def test_blend_formula_exactly():
 @pytest.mark.parametrize("kwargs, match", [
     (dict(alpha=1.5), "alpha is 1.5"),
     (dict(alpha=-0.1), "alpha is -0.1"),
-    (dict(colour=[1, 0]), "colour is"),
+    (dict(colour=[1, 0]), "colour has shape"),
+    (dict(alpha=float("nan")), "alpha is NaN"),
+    (dict(image=_image() * 255), "divide by 255"),
     (dict(shape_mask=np.ones((4, 4))), "shape_mask has shape"),
     (dict(image=np.ones((16, 16))), "image has shape"),
 ])
@@ -155,8 +157,12 @@ def test_sampler_alpha_range_is_respected_and_checked():
     w = watermark.WatermarkSampler("test", seed=2, alpha_range=(0.75, 0.9)).apply(p, quantize=False)
     top = w.alpha.reshape(40, -1).max(axis=1)
     assert top.max() <= 0.9 + 1e-6 and top[top > 0.5].min() >= 0.75 * 0.5
-    with pytest.raises(ValueError, match="alpha_range is"):
+    with pytest.raises(ValueError, match=r"alpha_range\[1\] is 1.2"):
         watermark.WatermarkSampler("train", alpha_range=(0.5, 1.2))
+    with pytest.raises(ValueError, match="alpha_range is"):
+        watermark.WatermarkSampler("train", alpha_range=(0.6, 0.4))
+    with pytest.raises(ValueError, match="alpha_range contains NaN"):
+        watermark.WatermarkSampler("train", alpha_range=(0.3, float("nan")))
 
 
 def test_patch_larger_than_image_is_an_error():

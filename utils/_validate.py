@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 
 __all__ = ["check_int", "check_real", "check_bool", "check_choice", "check_str",
            "check_int_sequence", "check_array", "check_images", "check_same_shape",
-           "check_labels", "check_model", "check_callable", "check_seed", "describe"]
+           "check_labels", "check_model", "check_callable", "check_seed", "check_path",
+           "describe"]
 
 
 def describe(value: Any, limit: int = 60) -> str:
@@ -227,3 +230,12 @@ def check_seed(name: str, value, *, allow_none: bool = True):
     if isinstance(value, np.random.Generator):
         return value
     return check_int(name, value, low=0, allow_none=allow_none)
+
+
+def check_path(name: str, value) -> Path:
+    """A file-system path (a non-empty ``str`` or ``os.PathLike``), as a ``pathlib.Path``."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} is {describe(value)}; expected a path (str or pathlib.Path).")
+    if isinstance(value, str) and not value.strip():
+        raise ValueError(f"{name} is {value!r}; expected a non-empty path.")
+    return Path(value)

@@ -1,22 +1,21 @@
 """Classical denoisers to measure a learned one against, each tuned on a validation split.
 
-Every function takes a batch of images ``(N, H, W)`` or ``(N, H, W, C)`` and filters each
-image on its own (never across the batch or the channels).
+Every function takes a batch of images ``(N, H, W)`` or ``(N, H, W, C)`` with values in
+[0, 1] and filters each image on its own (never across the batch or the channels).
 """
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from ._validate import (check_array, check_callable, check_images, check_int, check_real,
+                        check_same_shape, describe)
+
 
 def _batch(x) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    if x.ndim not in (3, 4) or x.shape[0] == 0:
-        raise ValueError(f"x has shape {x.shape}; expected a batch of images (N, H, W) or "
-                         "(N, H, W, C).")
-    return x
+    return check_images("x", x, dtype=np.float32)
 
 
 def _spatial(x: np.ndarray, value) -> tuple:
@@ -24,31 +23,36 @@ def _spatial(x: np.ndarray, value) -> tuple:
 
 
 def gaussian_blur(x, sigma: float) -> np.ndarray:
-    """Blur each image with a Gaussian of standard deviation ``sigma`` pixels."""
+    """Blur each image with a Gaussian of standard deviation ``sigma`` pixels (> 0)."""
     from scipy.ndimage import gaussian_filter
 
     x = _batch(x)
-    if isinstance(sigma, bool) or not isinstance(sigma, (int, float)) or sigma <= 0:
-        raise ValueError(f"sigma is {sigma!r}; expected a number of pixels > 0.")
-    return gaussian_filter(x, sigma=_spatial(x, float(sigma)), mode="nearest")
+    sigma = check_real("sigma", sigma, low=0, low_open=True)
+    return gaussian_filter(x, sigma=_spatial(x, sigma), mode="nearest")
 
 
 def median_filter(x, size: int = 3) -> np.ndarray:
-    """Replace each pixel by the median of its ``size``×``size`` neighbourhood."""
+    """Replace each pixel by the median of its ``size``×``size`` neighbourhood (size >= 1)."""
     from scipy.ndimage import median_filter as _median
 
     x = _batch(x)
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"size is {size!r}; expected a positive integer.")
+    size = check_int("size", size, low=1)
     return _median(x, size=tuple(s if s else 1 for s in _spatial(x, size)), mode="nearest")
 
 
 def pca_projection(x, pca) -> np.ndarray:
     """Project each image onto a PCA subspace fitted on clean training images (keeps the
-    directions digits vary along, drops the rest, noise included), clipped to [0, 1]."""
-    from .linalg import pca_reconstruct
+    directions digits vary along, drops the rest, noise included), clipped to [0, 1].
+
+    Args:
+        x: images in [0, 1] with as many pixels as the PCA has features.
+        pca: a ``linalg.PCA`` from ``linalg.pca_fit`` on flattened images.
+    """
+    from .linalg import PCA, pca_reconstruct
 
     x = _batch(x)
+    if not isinstance(pca, PCA):
+        raise TypeError(f"pca is {describe(pca)}; expected a PCA from linalg.pca_fit.")
     r = pca_reconstruct(pca, x.reshape(len(x), -1)).reshape(x.shape)
     return np.clip(r, 0.0, 1.0).astype(np.float32)
 
@@ -56,10 +60,37 @@ def pca_projection(x, pca) -> np.ndarray:
 def choose_on_validation(denoise: Callable, params: Sequence, noisy_val, clean_val,
                          score: Callable) -> tuple[object, dict]:
     """The parameter of ``denoise(noisy, p)`` whose mean ``score(clean, denoised)`` on the
-    validation split is highest. Returns ``(best_param, {param: mean score})``."""
+    validation split is highest.
+
+    Args:
+        denoise: ``denoise(noisy_images, param) -> images``.
+        params: the values to try (a non-empty sequence of hashable values).
+        noisy_val, clean_val: validation images in [0, 1], of the same shape.
+        score: ``score(clean, denoised) -> per-image scores`` (higher is better), e.g.
+            ``metrics.psnr``.
+
+    Returns:
+        ``(best_param, {param: mean score})``.
+    """
+    check_callable("denoise", denoise)
+    if isinstance(params, (str, bytes, dict)) or not isinstance(params, Iterable):
+        raise TypeError(f"params is {describe(params)}; expected a sequence of values to "
+                        "try, such as (0.5, 1.0).")
+    params = list(params)
     if len(params) == 0:
         raise ValueError("params is empty; expected at least one value to try.")
-    scores = {p: float(np.mean(score(clean_val, denoise(noisy_val, p)))) for p in params}
+    noisy = check_images("noisy_val", noisy_val, dtype=None)
+    clean = check_images("clean_val", clean_val, dtype=None)
+    check_same_shape("noisy_val", noisy, "clean_val", clean)
+    check_callable("score", score)
+    scores = {}
+    for p in params:
+        s = check_array(f"score(clean_val, denoise(noisy_val, {p!r}))",
+                        score(clean_val, denoise(noisy_val, p)), ndim=(0, 1), min_len=0)
+        if s.size == 0:
+            raise ValueError(f"score returned no values for param {p!r}; expected one "
+                             "score per image.")
+        scores[p] = float(np.mean(s))
     return max(scores, key=scores.get), scores
 
 
@@ -70,10 +101,12 @@ def inpaint_biharmonic(x, mask) -> np.ndarray:
     from skimage.restoration import inpaint_biharmonic as _inpaint
 
     x = _batch(x)
-    mask = np.asarray(mask)
-    if mask.dtype != bool or mask.shape != x.shape[:3]:
-        raise ValueError(f"mask has shape {mask.shape} and dtype {mask.dtype}; expected a "
-                         f"boolean array of shape {x.shape[:3]}.")
+    mask = check_array("mask", mask, ndim=3, dtype=None)
+    if mask.dtype != bool:
+        raise TypeError(f"mask has dtype {mask.dtype}; expected a boolean array.")
+    if mask.shape != x.shape[:3]:
+        raise ValueError(f"mask has shape {mask.shape}; expected {x.shape[:3]}, one value "
+                         "per pixel of x.")
     out = x.copy()
     for i in range(len(x)):
         if mask[i].any() and not mask[i].all():

@@ -24,7 +24,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from ._validate import check_bool, check_choice, check_int, check_str
+
 MODES = ("fast", "full")
+# The one list of data sources (AE_DATA); ``data.SOURCES`` is this tuple.
 DATA_SOURCES = ("auto", "embedded", "mnist", "fashion_mnist")
 BACKENDS = ("tensorflow", "jax", "torch")
 
@@ -273,6 +276,17 @@ class ConfigError(ValueError):
     """A set-up argument or environment variable has a value the course cannot use."""
 
 
+def _config_value(check, *args, **kwargs):
+    """Run a ``_validate`` check; a wrong value (ValueError) becomes a ``ConfigError`` (still
+    a ValueError), a wrong type stays a TypeError."""
+    try:
+        return check(*args, **kwargs)
+    except ConfigError:
+        raise
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 class _AttrDict(Mapping):
     """A read-only mapping whose keys are also attributes (``cfg.budget.epochs``)."""
 
@@ -320,8 +334,24 @@ class Setup:
     budget: Mapping[str, Any] = field(repr=False)
     bars: Mapping[str, Mapping[str, Any]] = field(repr=False)
 
+    def __post_init__(self):
+        check_str("notebook", self.notebook)
+        _config_value(check_choice, "mode", self.mode, MODES)
+        object.__setattr__(self, "seed", _config_value(check_int, "seed", self.seed, low=0))
+        _config_value(check_choice, "data_source", self.data_source, DATA_SOURCES)
+        _config_value(check_choice, "backend", self.backend, BACKENDS)
+        for name in ("budget", "bars"):
+            if not isinstance(getattr(self, name), Mapping):
+                raise TypeError(f"{name} is {type(getattr(self, name)).__name__}; expected a "
+                                "mapping (what get_budget / config.BARS give).")
+
     def bar(self, name: str) -> tuple[str, float]:
-        """Return ``(op, threshold)`` of the bar called ``name`` for the current mode."""
+        """Return ``(op, threshold)`` of the bar called ``name`` for the current mode
+        (threshold ``None``: judged in full mode only)."""
+        check_str("name", name)
+        if name not in self.bars:
+            raise KeyError(f"name is {name!r}; notebook {self.notebook} has bars "
+                           f"{sorted(self.bars)}.")
         spec = self.bars[name]
         return spec["op"], spec[self.mode]
 
@@ -343,19 +373,17 @@ def resolve_mode(mode: str | None = None) -> str:
         mode = _env("AE_MODE")
     if mode is None:
         mode = "fast" if _env("CI") else "full"
-    mode = str(mode).lower()
-    if mode not in MODES:
-        raise ConfigError(f"mode (AE_MODE) is {mode!r}; expected one of {MODES}.")
-    return mode
+    mode = _config_value(check_str, "mode", mode).lower()
+    return _config_value(check_choice, "mode (AE_MODE)", mode, MODES)
 
 
 def resolve_data_source(mode: str, source: str | None = None) -> str:
     """The data source: the argument, else ``AE_DATA``, else ``auto``; fast mode → embedded."""
+    mode = _config_value(check_choice, "mode", mode, MODES)
     if source is None:
         source = _env("AE_DATA", "auto")
-    source = str(source).lower()
-    if source not in DATA_SOURCES:
-        raise ConfigError(f"data source (AE_DATA) is {source!r}; expected one of {DATA_SOURCES}.")
+    source = _config_value(check_str, "data_source", source).lower()
+    _config_value(check_choice, "data source (AE_DATA)", source, DATA_SOURCES)
     if mode == "fast":
         return "embedded"
     return source
@@ -374,6 +402,12 @@ def resolve_backend() -> str:
     return backend
 
 
+# What quiet_logs sets where the user has not set it (also the kernels' environment of the
+# course runner, which leaves the caller's os.environ alone).
+QUIET_ENV = MappingProxyType({"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
+                              "PYTHONHASHSEED": "0"})
+
+
 def quiet_logs() -> None:
     """Quiet TensorFlow's C++ logs and oneDNN notices (call before TensorFlow is imported).
 
@@ -381,9 +415,8 @@ def quiet_logs() -> None:
     use_unbounded_threadpool" *error* line into notebook outputs at level 2. Python
     exceptions are unaffected.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    os.environ.setdefault("PYTHONHASHSEED", "0")
+    for key, value in QUIET_ENV.items():
+        os.environ.setdefault(key, value)
 
 
 def import_keras_quietly():
@@ -425,9 +458,12 @@ def import_keras_quietly():
 
 
 def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy and the Keras backend; make TensorFlow ops deterministic."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError(f"seed is {seed!r}; expected a non-negative integer.")
+    """Seed Python, NumPy and the Keras backend; make TensorFlow ops deterministic.
+
+    Args:
+        seed: a non-negative integer (NumPy integers accepted).
+    """
+    seed = _config_value(check_int, "seed", seed, low=0)
     import numpy as np
     random.seed(seed)
     np.random.seed(seed)
@@ -443,6 +479,7 @@ def seed_everything(seed: int) -> None:
 def resolve_max_train(mode: str) -> int | None:
     """``AE_MAX_TRAIN`` in full mode: ``None`` for ``all``, a positive int, or the default
     ``FULL_TRAIN`` when unset. Fast mode keeps its own budget (returns ``FULL_TRAIN``; unused)."""
+    mode = _config_value(check_choice, "mode", mode, MODES)
     raw = _env("AE_MAX_TRAIN")
     if raw is None or mode == "fast":
         return FULL_TRAIN
@@ -458,16 +495,31 @@ def resolve_max_train(mode: str) -> int | None:
     return value
 
 
+def _check_notebook(notebook) -> str:
+    check_str("notebook", notebook)
+    return _config_value(check_choice, "notebook", notebook, sorted(BUDGETS))
+
+
+def _env_seed() -> int:
+    """``AE_SEED`` (default 0) as a non-negative integer; ConfigError naming it otherwise."""
+    raw = _env("AE_SEED", "0")
+    try:
+        seed = int(raw)
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise ConfigError(f"AE_SEED is {raw!r}; expected a non-negative integer.")
+    return seed
+
+
 def get_budget(notebook: str, mode: str) -> Mapping[str, Any]:
     """The budgets of ``notebook`` in ``mode`` (a read-only mapping with attribute access).
 
     In full mode ``n_train`` follows ``AE_MAX_TRAIN`` when it is set (see the module's
     docstring); every other budget is the table's.
     """
-    if notebook not in BUDGETS:
-        raise ConfigError(f"notebook is {notebook!r}; expected one of {sorted(BUDGETS)}.")
-    if mode not in MODES:
-        raise ConfigError(f"mode is {mode!r}; expected one of {MODES}.")
+    _check_notebook(notebook)
+    mode = _config_value(check_choice, "mode", mode, MODES)
     budget = dict(BUDGETS[notebook][mode])
     if mode == "full" and "n_train" in budget:
         budget["n_train"] = resolve_max_train(mode)
@@ -489,16 +541,11 @@ def setup(notebook: str, *, mode: str | None = None, seed: int | None = None,
         A ``Setup`` with ``mode``, ``seed``, ``data_source``, ``backend``, ``budget`` and
         ``bars``.
     """
-    if notebook not in BUDGETS:
-        raise ConfigError(f"notebook is {notebook!r}; expected one of {sorted(BUDGETS)}.")
+    _check_notebook(notebook)
+    verbose = check_bool("verbose", verbose)
     mode = resolve_mode(mode)
     data_source = resolve_data_source(mode, data_source)
-    if seed is None:
-        raw = _env("AE_SEED", "0")
-        try:
-            seed = int(raw)
-        except ValueError:
-            raise ConfigError(f"AE_SEED is {raw!r}; expected a non-negative integer.") from None
+    seed = _env_seed() if seed is None else _config_value(check_int, "seed", seed, low=0)
     quiet_logs()
     backend = resolve_backend()
     os.environ["KERAS_BACKEND"] = backend

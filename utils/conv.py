@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import check_array, check_choice, check_int
 
-def _check_2d(name: str, a) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float64)
-    if a.ndim != 2 or 0 in a.shape:
+
+def _matrix(name: str, a) -> np.ndarray:
+    """A finite, non-empty 2-D float64 array."""
+    a = check_array(name, a, ndim=2)
+    if a.shape[1] == 0:
         raise ValueError(f"{name} has shape {a.shape}; expected a non-empty 2-D array.")
     return a
 
@@ -29,9 +32,8 @@ def convolve2d(image, kernel, mode: str = "valid") -> np.ndarray:
     ``H + kh − 1`` by ``W + kw − 1``); ``"valid"`` only those where the kernel lies entirely
     inside the image (``H − kh + 1`` by ``W − kw + 1``), as ``scipy.signal.convolve2d``.
     """
-    x, k = _check_2d("image", image), _check_2d("kernel", kernel)
-    if mode not in ("full", "valid"):
-        raise ValueError(f"mode is {mode!r}; expected 'full' or 'valid'.")
+    x, k = _matrix("image", image), _matrix("kernel", kernel)
+    mode = check_choice("mode", mode, ("full", "valid"))
     (h, w), (kh, kw) = x.shape, k.shape
     full = np.zeros((h + kh - 1, w + kw - 1))
     for a in range(kh):          # out(i, j) gets k(a, b)·x(i − a, j − b):
@@ -48,7 +50,7 @@ def convolve2d(image, kernel, mode: str = "valid") -> np.ndarray:
 def correlate2d(image, kernel) -> np.ndarray:
     """Valid cross-correlation ``Σ_a Σ_b kernel(a, b) · image(i + a, j + b)``: the
     convolution with the kernel flipped in both directions."""
-    return convolve2d(image, np.asarray(kernel)[::-1, ::-1], mode="valid")
+    return convolve2d(image, _matrix("kernel", kernel)[::-1, ::-1], mode="valid")
 
 
 def conv2d_layer(x, kernel, *, stride: int = 1, padding: str = "valid") -> np.ndarray:
@@ -66,16 +68,15 @@ def conv2d_layer(x, kernel, *, stride: int = 1, padding: str = "valid") -> np.nd
         ``(N, H_out, W_out, C_out)``: for each output channel, the cross-correlation of every
         input channel with its kernel slice, summed over input channels.
     """
-    x, k = np.asarray(x, dtype=np.float64), np.asarray(kernel, dtype=np.float64)
-    if x.ndim != 4:
-        raise ValueError(f"x has shape {x.shape}; expected (N, H, W, C_in).")
-    if k.ndim != 4 or k.shape[2] != x.shape[3]:
+    x = check_array("x", x, ndim=4)
+    k = check_array("kernel", kernel, ndim=4)
+    if 0 in x.shape:
+        raise ValueError(f"x has shape {x.shape}; expected (N, H, W, C_in) with no empty axis.")
+    if 0 in k.shape or k.shape[2] != x.shape[3]:
         raise ValueError(f"kernel has shape {k.shape}; expected (kh, kw, {x.shape[3]}, C_out) "
                          f"for x with {x.shape[3]} channels.")
-    if isinstance(stride, bool) or not isinstance(stride, int) or stride < 1:
-        raise ValueError(f"stride is {stride!r}; expected a positive integer.")
-    if padding not in ("valid", "same"):
-        raise ValueError(f"padding is {padding!r}; expected 'valid' or 'same'.")
+    stride = check_int("stride", stride, low=1)
+    padding = check_choice("padding", padding, ("valid", "same"))
     kh, kw = k.shape[:2]
     if padding == "same":
         pads = []

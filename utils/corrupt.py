@@ -16,45 +16,42 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import check_bool, check_choice, check_images, check_real, check_seed
+
 KINDS = ("gaussian", "salt_and_pepper", "masking")
 
 
-def _check_images(x) -> np.ndarray:
-    x = np.asarray(x)
-    if x.ndim not in (3, 4) or x.shape[0] == 0:
-        raise ValueError(f"x has shape {x.shape}; expected a batch of images (N, H, W) or "
-                         "(N, H, W, C) with N >= 1.")
+def _images(x) -> np.ndarray:
+    """A batch of float images in [0, 1], (N, H, W) or (N, H, W, C), dtype kept."""
+    x = check_images("x", x, dtype=None)
     if not np.issubdtype(x.dtype, np.floating):
-        raise ValueError(f"x has dtype {x.dtype}; expected floats in [0, 1].")
-    if not np.all(np.isfinite(x)) or x.min() < 0 or x.max() > 1:
-        raise ValueError(f"x has values in [{np.nanmin(x):.3g}, {np.nanmax(x):.3g}]; expected "
-                         "finite values in [0, 1].")
+        raise TypeError(f"x has dtype {x.dtype}; expected floats in [0, 1] "
+                        "(x.astype('float32') / 255 for 8-bit pixels).")
     return x
 
 
 def _check_amount(name: str, value, upper: float | None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) \
-            or not value >= 0 or (upper is not None and value > upper):
-        bound = f"in [0, {upper:g}]" if upper is not None else ">= 0"
-        raise ValueError(f"{name} is {value!r}; expected a number {bound}.")
-    return float(value)
+    """A noise amount in [0, upper] (``upper`` None: >= 0); kept for ``utils.layers``."""
+    return check_real(name, value, low=0, high=upper)
 
 
 def _rng(seed) -> np.random.Generator:
+    seed = check_seed("seed", seed)
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
 def gaussian(x, sigma: float, *, clip: bool = True, seed=0) -> np.ndarray:
     """Additive Gaussian noise with standard deviation ``sigma`` (clipped to [0, 1] by default)."""
-    x = _check_images(x)
+    x = _images(x)
     sigma = _check_amount("sigma", sigma, None)
+    clip = check_bool("clip", clip)
     y = x + sigma * _rng(seed).standard_normal(x.shape).astype(x.dtype)
     return np.clip(y, 0.0, 1.0) if clip else y
 
 
 def salt_and_pepper(x, fraction: float, *, seed=0) -> np.ndarray:
     """Set a ``fraction`` of the pixels to 0 or 1, each with probability ½."""
-    x = _check_images(x)
+    x = _images(x)
     fraction = _check_amount("fraction", fraction, 1.0)
     rng = _rng(seed)
     hit = rng.random(x.shape) < fraction
@@ -64,7 +61,7 @@ def salt_and_pepper(x, fraction: float, *, seed=0) -> np.ndarray:
 
 def masking(x, fraction: float, *, seed=0) -> np.ndarray:
     """Drop (set to 0) a ``fraction`` of the pixels."""
-    x = _check_images(x)
+    x = _images(x)
     fraction = _check_amount("fraction", fraction, 1.0)
     keep = _rng(seed).random(x.shape) >= fraction
     return np.where(keep, x, np.zeros((), x.dtype))
@@ -72,10 +69,9 @@ def masking(x, fraction: float, *, seed=0) -> np.ndarray:
 
 def corrupt(x, kind: str, amount: float, *, seed=0) -> np.ndarray:
     """Dispatch by name: ``kind`` in ``KINDS``; ``amount`` is σ or the fraction."""
+    kind = check_choice("kind", kind, KINDS)
     if kind == "gaussian":
         return gaussian(x, amount, seed=seed)
     if kind == "salt_and_pepper":
         return salt_and_pepper(x, amount, seed=seed)
-    if kind == "masking":
-        return masking(x, amount, seed=seed)
-    raise ValueError(f"kind is {kind!r}; expected one of {KINDS}.")
+    return masking(x, amount, seed=seed)

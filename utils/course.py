@@ -22,6 +22,7 @@ import os
 import platform
 import re
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -138,38 +139,93 @@ def _error_summary(nb, cell_index: int | None, exc: Exception) -> dict:
     return dict(cell=cell_index, ename=ename, evalue=evalue[0][:500], source=first_line[:200])
 
 
+class _ThisPythonKernels:
+    """Kernel specs that always start ``ipykernel`` in the interpreter running the course.
+
+    A machine may have several ``python3`` kernelspecs (a user-wide one, another
+    virtualenv's); the notebooks must run with the packages of the environment that runs
+    ``make course``, whatever spec is found first.
+    """
+
+    @staticmethod
+    def make():
+        from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+        class Manager(KernelSpecManager):
+            def get_kernel_spec(self, kernel_name):
+                return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
+                                        "{connection_file}"],
+                                  display_name=f"Python {platform.python_version()} (course)",
+                                  language="python", resource_dir=str(ROOT))
+
+        return Manager()
+
+
+def kernel_env(mode: str, results_dir: Path) -> dict:
+    """The kernel's environment: the caller's, with the mode, the results folder and the
+    quiet-log defaults of ``config.QUIET_ENV`` (the caller's ``os.environ`` is not changed)."""
+    env = dict(os.environ)
+    for key, value in config.QUIET_ENV.items():
+        env.setdefault(key, value)
+    env[RESULTS_DIR_ENV] = str(Path(results_dir).resolve())
+    env["AE_MODE"] = mode
+    return env
+
+
+def make_kernel_manager(socket_dir: Path):
+    """A kernel manager for the running interpreter; IPC sockets in ``socket_dir`` where the
+    OS has them (no TCP ports, and no "running over TCP without encryption" warning from
+    ipykernel). The socket path is absolute: kernel and client run in different folders."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPythonKernels.make())
+    if os.name == "posix":
+        km.transport = "ipc"
+        km.ip = str(Path(socket_dir).resolve() / "kernel")
+    return km
+
+
 def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
                  store: bool = False) -> NotebookRun:
-    """Execute one notebook into ``build``; never raises for a failing notebook."""
+    """Execute one notebook into ``build``; never raises for a failing notebook.
+
+    The kernel runs with this interpreter (``sys.executable``); its own log (start-up
+    warnings, native stderr) goes to ``build/logs/<notebook>.kernel.log``, not the terminal.
+    Any failure (a cell's error, a timeout, a kernel that cannot start) is recorded in the
+    returned ``NotebookRun`` with the reason.
+    """
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     name = path.stem
     nb = nbformat.read(path, as_version=4)
     n_code = sum(c.cell_type == "code" for c in nb.cells)
     results_dir = build / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
+    logs = build / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
     (results_dir / f"{name}.json").unlink(missing_ok=True)
-    os.environ[RESULTS_DIR_ENV] = str(results_dir.resolve())
-    os.environ["AE_MODE"] = mode
 
     progress = _Progress(name, n_code)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}},
-                            on_cell_start=progress.on_cell_start,
-                            on_cell_executed=progress.on_cell_executed,
-                            on_cell_error=progress.on_cell_error)
     run = NotebookRun(notebook=name, mode=mode)
     progress.start()
     t0 = time.perf_counter()
     try:
-        client.execute()
+        with open(logs / f"{name}.kernel.log", "w", encoding="utf-8") as log, \
+                tempfile.TemporaryDirectory(prefix="ae-kernel-") as sockets:
+            client = NotebookClient(nb, km=make_kernel_manager(Path(sockets)), timeout=timeout,
+                                    record_timing=False,
+                                    resources={"metadata": {"path": str(path.parent)}},
+                                    on_cell_start=progress.on_cell_start,
+                                    on_cell_executed=progress.on_cell_executed,
+                                    on_cell_error=progress.on_cell_error)
+            client.execute(env=kernel_env(mode, results_dir), stdout=log, stderr=log)
         run.status = "passed"
-    except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - every failure is reported, none ends the course
         run.status = "failed"
-        run.error = _error_summary(nb, progress.error_cell if progress.error_cell is not None
-                                   else progress.current, exc)
+        cell = progress.error_cell if progress.error_cell is not None else progress.current
+        run.error = _error_summary(nb, cell, exc)
+        run.error["kernel_log"] = str(logs / f"{name}.kernel.log")
     finally:
         progress.stop()
         run.wall_time_s = round(time.perf_counter() - t0, 1)
@@ -188,9 +244,11 @@ def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
     if run.passed and any(not m.get("passed") for m in run.metrics.values()):
         run.status = "failed"
 
-    out_nb = build / f"{name}.ipynb"
-    nbformat.write(nb, out_nb)
-    _write_html(nb, build / f"{name}.html")
+    nbformat.write(nb, build / f"{name}.ipynb")
+    try:
+        _write_html(nb, build / f"{name}.html")
+    except Exception as exc:  # noqa: BLE001 - a page that cannot be made is reported
+        print(f"    could not write {name}.html: {type(exc).__name__}: {exc}", flush=True)
     if store and run.passed:
         nbformat.write(nb, path)
         print(f"    stored the executed outputs in {path}", flush=True)
@@ -227,14 +285,31 @@ def results_table(runs: list[NotebookRun]) -> str:
     return "\n".join(lines)
 
 
+BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+
+
+def backend_versions(runs: list[NotebookRun]) -> dict:
+    """Version of the Keras backend package each run actually used (as its report named it),
+    plus Keras itself: ``{"keras": "3.15.1", "jax": "0.10.2"}``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in ["keras"] + sorted({r.backend for r in runs if r.backend}):
+        package = BACKEND_PACKAGES.get(name, name)
+        try:
+            out[name] = version(package)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
 def write_results(runs: list[NotebookRun], build: Path) -> Path:
     """Write ``build/results.json``."""
-    from importlib.metadata import version
     payload = dict(
         generated=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         machine=dict(platform=platform.platform(), cpus=os.cpu_count(),
-                     python=platform.python_version(), keras=version("keras"),
-                     tensorflow=version("tensorflow")),
+                     python=platform.python_version(), executable=sys.executable,
+                     versions=backend_versions(runs)),
         notebooks={r.notebook: {k: v for k, v in asdict(r).items() if k != "notebook"}
                    for r in runs})
     path = build / "results.json"
@@ -290,7 +365,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     mode = config.resolve_mode(args.mode)
-    config.quiet_logs()
     paths = select(discover(args.notebooks), args.only)
     if not paths:
         print(f"No notebooks found in {args.notebooks}.", file=sys.stderr)
@@ -300,15 +374,17 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Running {len(paths)} notebook(s) in {mode} mode into {build}/", flush=True)
     runs, t0 = [], time.perf_counter()
-    for i, path in enumerate(paths, 1):
-        print(f"[{i}/{len(paths)}] {path.stem} …", flush=True)
-        run = run_notebook(path, build, mode, timeout=args.timeout, store=args.store)
-        runs.append(run)
-        where = f" (cell {run.error['cell']}: {run.error['ename']})" if run.error else ""
-        print(f"[{i}/{len(paths)}] {path.stem}: {run.status}{where} in {run.wall_time_s:.0f} s",
-              flush=True)
-    write_results(runs, build)
-    write_index(runs, build)
+    try:
+        for i, path in enumerate(paths, 1):
+            print(f"[{i}/{len(paths)}] {path.stem} …", flush=True)
+            run = run_notebook(path, build, mode, timeout=args.timeout, store=args.store)
+            runs.append(run)
+            where = f" (cell {run.error['cell']}: {run.error['ename']})" if run.error else ""
+            print(f"[{i}/{len(paths)}] {path.stem}: {run.status}{where} in "
+                  f"{run.wall_time_s:.0f} s", flush=True)
+    finally:  # results.json is written even when the run is interrupted (Ctrl-C)
+        write_results(runs, build)
+        write_index(runs, build)
     print(f"\nResults ({time.perf_counter() - t0:.0f} s in all; {build / 'index.html'}, "
           f"{build / 'results.json'}):")
     print(results_table(runs))

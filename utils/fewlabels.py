@@ -17,29 +17,60 @@ The pieces of notebook 03's pretraining experiment:
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Sequence
 
 import numpy as np
 
+from ._validate import (check_array, check_bool, check_callable, check_int, check_int_sequence,
+                        check_labels, check_model, check_real, check_same_shape, check_seed,
+                        describe)
 
-def _check_labels(y) -> np.ndarray:
-    y = np.asarray(y)
-    if y.ndim != 1 or len(y) == 0 or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y has shape {y.shape} and dtype {y.dtype}; expected a non-empty "
-                         "1-D array of integer class labels.")
-    return y
+_MAX_SEED = 2 ** 32 - 1     # scikit-learn's random_state (a NumPy RandomState) takes up to this
+
+
+def _check_positive_reals(name: str, values) -> tuple[float, ...]:
+    """A non-empty 1-D sequence of finite numbers > 0 (a grid of C or learning-rate values)."""
+    check_array(name, values, ndim=1)          # a non-empty sequence of finite numbers
+    return tuple(check_real(f"{name}[{i}]", v, low=0, low_open=True)
+                 for i, v in enumerate(values))
+
+
+def _check_sklearn_seed(name: str, value) -> int:
+    """A seed scikit-learn takes as ``random_state``: an integer in [0, 2³²)."""
+    value = check_int(name, value, low=0)
+    if value > _MAX_SEED:
+        raise ValueError(f"{name} is {value}; expected an integer below 2**32 (a "
+                         "scikit-learn random_state).")
+    return value
+
+
+def _check_features(name: str, value, y_name: str, y) -> tuple[np.ndarray, np.ndarray]:
+    """``value``: a non-empty array of finite numbers (dtype kept); ``y``: one integer label
+    per row of it."""
+    x = check_array(name, value, dtype=None)
+    return x, check_labels(y_name, y, n=len(x))
 
 
 def balanced_indices(y, n: int, seed: int) -> np.ndarray:
     """Indices of ``n`` examples of ``y``, ``n / n_classes`` from each class, drawn by ``seed``.
 
     ``n`` must be a multiple of the number of classes and no class may run short.
+
+    Args:
+        y: 1-D integer class labels.
+        n: the label budget, a positive multiple of the number of classes in ``y``.
+        seed: a non-negative integer (or a ``numpy.random.Generator``).
+
+    Returns:
+        The sorted indices.
     """
-    y = _check_labels(y)
+    y = check_labels("y", y)
+    n = check_int("n", n, low=1)
+    seed = check_seed("seed", seed, allow_none=False)
     classes = np.unique(y)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < len(classes) \
-            or n % len(classes):
+    if n % len(classes):
         raise ValueError(f"n is {n!r}; expected a positive multiple of the {len(classes)} "
                          "classes, so every class gets the same number of labels.")
     per = n // len(classes)
@@ -56,24 +87,53 @@ def balanced_indices(y, n: int, seed: int) -> np.ndarray:
 def carve_validation(y, indices, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Split ``indices`` into (train, val), taking ``val_fraction`` of each class for val.
 
-    Every class keeps at least one training and one validation example.
+    A stratified ``sklearn.model_selection.train_test_split`` drawn with ``seed``. A class of
+    ``m`` labelled examples gives ``round(val_fraction · m)`` of them to validation, but
+    always at least one and at most ``m − 1``: every class keeps at least one training and
+    one validation example (so it needs two), and together the parts are ``indices``.
+
+    Args:
+        y: 1-D integer class labels.
+        indices: distinct 1-D integer indices into ``y`` (the labelled budget).
+        val_fraction: in (0, 1).
+        seed: a non-negative integer below 2³².
+
+    Returns:
+        ``(train, val)``, sorted index arrays.
     """
-    y = _check_labels(y)
-    indices = np.asarray(indices)
-    if isinstance(val_fraction, bool) or not isinstance(val_fraction, (int, float)) \
-            or not 0 < val_fraction < 1:
-        raise ValueError(f"val_fraction is {val_fraction!r}; expected a number in (0, 1).")
-    rng = np.random.default_rng(seed)
-    train, val = [], []
-    for c in np.unique(y[indices]):
-        pool = rng.permutation(indices[y[indices] == c])
-        if len(pool) < 2:
-            raise ValueError(f"class {c} has {len(pool)} labelled example(s); carving a "
-                             "validation part needs at least 2 per class.")
-        k = min(max(1, round(val_fraction * len(pool))), len(pool) - 1)
-        val.append(pool[:k])
-        train.append(pool[k:])
-    return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
+    from sklearn.model_selection import train_test_split
+
+    y = check_labels("y", y)
+    indices = check_array("indices", indices, ndim=1, dtype=None)
+    if not np.issubdtype(indices.dtype, np.integer):
+        raise TypeError(f"indices has dtype {indices.dtype}; expected integer indices into y.")
+    if indices.min() < 0 or indices.max() >= len(y):
+        raise ValueError(f"indices has values in [{indices.min()}, {indices.max()}]; expected "
+                         f"indices into y (0 to {len(y) - 1}).")
+    if len(np.unique(indices)) != len(indices):
+        raise ValueError("indices has repeated entries; expected distinct examples.")
+    val_fraction = check_real("val_fraction", val_fraction, low=0, high=1, low_open=True,
+                              high_open=True)
+    seed = _check_sklearn_seed("seed", seed)
+    labels = y[indices]
+    classes, counts = np.unique(labels, return_counts=True)
+    if counts.min() < 2:
+        c = classes[np.argmin(counts)]
+        raise ValueError(f"class {c} has {counts.min()} labelled example(s); carving a "
+                         "validation part needs at least 2 per class.")
+    per_class = np.clip(np.round(val_fraction * counts), 1, counts - 1).astype(int)
+    train, val = train_test_split(indices, test_size=int(per_class.sum()), stratify=labels,
+                                  random_state=seed)
+    # With unequal classes the stratified draw may leave a small class without a validation
+    # or a training example: move one over (the first of that class in the shuffled draw).
+    for c in classes:
+        if not np.any(y[val] == c):
+            i = np.flatnonzero(y[train] == c)[0]
+            val, train = np.append(val, train[i]), np.delete(train, i)
+        elif not np.any(y[train] == c):
+            i = np.flatnonzero(y[val] == c)[0]
+            train, val = np.append(train, val[i]), np.delete(val, i)
+    return np.sort(train), np.sort(val)
 
 
 class ReusableClassifier:
@@ -88,17 +148,18 @@ class ReusableClassifier:
     mini-batches shuffled by ``seed``.
 
     Each run is early-stopped on the validation loss (checked after every epoch) and ends
-    with its best weights restored.
+    with its best weights restored. A run whose validation loss is never finite (it diverged:
+    a learning rate far too large) is reported as such, with the initial weights restored.
     """
 
     def __init__(self, model, *, batch_size: int = 32, max_epochs: int = 200,
                  patience: int = 20):
         import keras
 
-        for name, v in (("batch_size", batch_size), ("max_epochs", max_epochs),
-                        ("patience", patience)):
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-                raise ValueError(f"{name} is {v!r}; expected a positive integer.")
+        check_model("model", model)
+        batch_size = check_int("batch_size", batch_size, low=1)
+        max_epochs = check_int("max_epochs", max_epochs, low=1)
+        patience = check_int("patience", patience, low=1)
         self.model = model
         self.batch_size, self.max_epochs, self.patience = batch_size, max_epochs, patience
         self.optimizer = keras.optimizers.Adam(1e-3)
@@ -108,20 +169,32 @@ class ReusableClassifier:
 
     def fit(self, weights: Sequence[np.ndarray], learning_rate: float, x, y, x_val, y_val,
             *, seed: int) -> dict:
-        """One run from ``weights``; returns ``dict(best_val_loss, best_epoch, epochs,
-        steps, seconds)``. The model keeps the weights of the best epoch."""
-        if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) \
-                or not learning_rate > 0:
-            raise ValueError(f"learning_rate is {learning_rate!r}; expected a number > 0.")
-        if len(x) != len(y) or len(x_val) != len(y_val) or len(x) == 0 or len(x_val) == 0:
-            raise ValueError(f"x/y have {len(x)}/{len(y)} and x_val/y_val {len(x_val)}/"
-                             f"{len(y_val)} examples; expected equal, non-zero pairs.")
+        """One run from ``weights``.
+
+        Args:
+            weights: the initial weights, as ``model.get_weights()`` gives them.
+            learning_rate: Adam's learning rate, > 0.
+            x, y: training inputs (finite) and their integer labels, one per input.
+            x_val, y_val: validation inputs and labels, the inputs shaped like ``x``'s.
+            seed: the seed of the mini-batch order.
+
+        Returns:
+            ``dict(best_val_loss, best_epoch, epochs, steps, seconds, diverged)``. The model
+            keeps the weights of the best epoch. ``diverged`` is True when no epoch had a
+            finite validation loss: then ``best_val_loss`` is NaN, ``best_epoch`` 0 and the
+            model is back at ``weights``.
+        """
+        weights = self._check_weights(weights)
+        learning_rate = check_real("learning_rate", learning_rate, low=0, low_open=True)
+        x, y = _check_features("x", x, "y", y)
+        x_val, y_val = _check_features("x_val", x_val, "y_val", y_val)
+        check_same_shape("x", x, "x_val", x_val, axes=slice(1, None))
+        seed = check_seed("seed", seed, allow_none=False)
         self.model.set_weights(weights)
         for v, fresh in zip(self.optimizer.variables, self._fresh_state):
             v.assign(fresh)
         self.optimizer.learning_rate = float(learning_rate)
         rng = np.random.default_rng(seed)
-        x, y = np.asarray(x), np.asarray(y)
         t0 = time.perf_counter()
         best, best_epoch, best_weights, steps, epoch = np.inf, -1, None, 0, 0
         for epoch in range(self.max_epochs):
@@ -131,18 +204,38 @@ class ReusableClassifier:
                 self.model.train_on_batch(x[batch], y[batch])
                 steps += 1
             val = float(self.model.test_on_batch(x_val, y_val))
-            if val < best:
+            if val < best:      # never true for NaN (nor for inf)
                 best, best_epoch, best_weights = val, epoch, self.model.get_weights()
             elif epoch - best_epoch >= self.patience:
                 break
-        self.model.set_weights(best_weights)
-        return dict(best_val_loss=best, best_epoch=best_epoch + 1, epochs=epoch + 1,
-                    steps=steps, seconds=time.perf_counter() - t0)
+        diverged = best_weights is None
+        self.model.set_weights(weights if diverged else best_weights)
+        return dict(best_val_loss=math.nan if diverged else best, best_epoch=best_epoch + 1,
+                    epochs=epoch + 1, steps=steps, seconds=time.perf_counter() - t0,
+                    diverged=diverged)
+
+    def _check_weights(self, weights) -> list:
+        """``weights``: one array per weight of the model, of its shape."""
+        want = [tuple(w.shape) for w in self.model.weights]
+        if isinstance(weights, (str, bytes, dict, np.ndarray)) or not isinstance(weights,
+                                                                               Sequence):
+            raise TypeError(f"weights is {describe(weights)}; expected a list of arrays, as "
+                            "model.get_weights() gives.")
+        if len(weights) != len(want):
+            raise ValueError(f"weights holds {len(weights)} array(s); expected {len(want)}, one "
+                             "per weight of the model (model.get_weights()).")
+        for i, (w, shape) in enumerate(zip(weights, want)):
+            w = check_array(f"weights[{i}]", w, min_len=0, dtype=None)   # finite numbers
+            if w.shape != shape:
+                raise ValueError(f"weights[{i}] has shape {w.shape}; expected {shape} "
+                                 "(model.get_weights() of the same model).")
+        return list(weights)
 
     def accuracy(self, x, y) -> float:
-        """Accuracy of the current weights on ``(x, y)``."""
+        """Accuracy of the current weights on ``(x, y)`` (inputs and integer labels)."""
+        x, y = _check_features("x", x, "y", y)
         p = self.model.predict(x, batch_size=512, verbose=0)
-        return float(np.mean(np.argmax(p, axis=1) == np.asarray(y)))
+        return float(np.mean(np.argmax(p, axis=1) == y))
 
 
 def fit_logistic(f_train, y_train, f_val, y_val, Cs: Sequence[float] = (0.01, 0.1, 1.0),
@@ -150,15 +243,30 @@ def fit_logistic(f_train, y_train, f_val, y_val, Cs: Sequence[float] = (0.01, 0.
     """Multinomial logistic regression on features, ``C`` chosen by validation log-loss.
 
     Features are standardised with the training part's mean and standard deviation (the
-    scaler is part of the returned pipeline). Returns ``(model, best_C)``.
+    scaler is part of the returned pipeline).
+
+    Args:
+        f_train, y_train: 2-D finite features and one integer label per row.
+        f_val, y_val: validation features (as many columns) and labels.
+        Cs: the grid of inverse regularisation strengths, numbers > 0.
+        max_iter: the solver's iteration limit.
+
+    Returns:
+        ``(model, best_C)``.
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import log_loss
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    if len(Cs) == 0 or any(not c > 0 for c in Cs):
-        raise ValueError(f"Cs is {Cs!r}; expected one or more positive numbers.")
+    f_train, y_train = _check_features("f_train", f_train, "y_train", y_train)
+    f_val, y_val = _check_features("f_val", f_val, "y_val", y_val)
+    for name, f in (("f_train", f_train), ("f_val", f_val)):
+        if f.ndim != 2:
+            raise ValueError(f"{name} has shape {f.shape}; expected (examples, features).")
+    check_same_shape("f_train", f_train, "f_val", f_val, axes=slice(1, None))
+    Cs = _check_positive_reals("Cs", Cs)
+    max_iter = check_int("max_iter", max_iter, low=1)
     best = None
     labels = np.unique(y_train)
     for C in Cs:
@@ -171,10 +279,9 @@ def fit_logistic(f_train, y_train, f_val, y_val, Cs: Sequence[float] = (0.01, 0.
 
 
 def mean_std(values) -> tuple[float, float]:
-    """Mean and sample standard deviation (ddof=1; 0 for a single value)."""
-    v = np.asarray(values, dtype=float)
-    if v.ndim != 1 or len(v) == 0:
-        raise ValueError(f"values has shape {v.shape}; expected a non-empty 1-D sequence.")
+    """Mean and sample standard deviation (ddof=1; 0 for a single value) of a non-empty
+    1-D sequence of finite numbers."""
+    v = check_array("values", values, ndim=1)
     return float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0
 
 
@@ -186,9 +293,11 @@ def compare(a, b, *, paired: bool = False) -> dict:
     the same seed: same labels, same split, same head initialisation) the standard error of
     the mean per-seed difference, else Welch's (independent runs). ``verdict`` is
     ``"higher"`` or ``"lower"`` only when ``|diff| > 2 se``, else ``"no clear difference"``.
+    A NaN or infinite score (a failed run) is an error, never "no clear difference".
     """
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
+    a = check_array("a", a, ndim=1)
+    b = check_array("b", b, ndim=1)
+    paired = check_bool("paired", paired)
     if len(a) < 2 or len(b) < 2:
         raise ValueError(f"a has {len(a)} and b {len(b)} values; a comparison needs at least "
                          "2 seeds each.")
@@ -224,21 +333,39 @@ def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_c
     - *logistic regression, pixels*: ``fit_logistic`` on raw pixels (the floor);
     - *linear probe, frozen encoder*: ``fit_logistic`` on ``encoder``'s codes;
     - *from scratch*: ``make_classifier()`` (built under the seed) trained from its random
-      initialisation, with each learning rate; the run with the lowest validation loss is kept;
+      initialisation, with each learning rate; the run with the lowest validation loss is kept
+      (a run that diverged is never chosen; if every learning rate diverges a RuntimeError
+      names the budget, seed and method);
     - *pretrained, fine-tuned*: the same model and head initialisation with the encoder's
       weights copied in (``models.load_encoder_weights``), every layer trained, same grid.
 
-    The test split is used only to score the chosen model of each run.
+    The test split is used only to score the chosen model of each run. Every argument, and
+    every budget against the labels, is checked before the first run.
     Returns rows ``dict(budget, seed, method, test_accuracy, choice, epochs)``.
     """
     import keras
 
     from .models import load_encoder_weights
 
-    if len(budgets) == 0 or len(seeds) == 0 or len(learning_rates) == 0:
-        raise ValueError(f"budgets {budgets!r}, seeds {seeds!r}, learning_rates "
-                         f"{learning_rates!r}; expected at least one of each.")
-    y_train, y_test = _check_labels(y_train), _check_labels(y_test)
+    x_train, y_train = _check_features("x_train", x_train, "y_train", y_train)
+    x_test, y_test = _check_features("x_test", x_test, "y_test", y_test)
+    check_same_shape("x_train", x_train, "x_test", x_test, axes=slice(1, None))
+    check_model("encoder", encoder)
+    check_callable("make_classifier", make_classifier)
+    budgets = check_int_sequence("budgets", budgets, example="(100, 300)")
+    seeds = tuple(_check_sklearn_seed(f"seeds[{i}]", s) for i, s in enumerate(
+        check_int_sequence("seeds", seeds, low=0, example="(0, 1, 2)")))
+    learning_rates = _check_positive_reals("learning_rates", learning_rates)
+    val_fraction = check_real("val_fraction", val_fraction, low=0, high=1, low_open=True,
+                              high_open=True)
+    for name, v in (("batch_size", batch_size), ("max_epochs", max_epochs),
+                    ("patience", patience)):
+        check_int(name, v, low=1)
+    Cs = _check_positive_reals("Cs", Cs)
+    verbose = check_bool("verbose", verbose)
+    for n in budgets:       # a budget the labels cannot meet fails now, not after hours
+        carve_validation(y_train, balanced_indices(y_train, n, seed=seeds[0]), val_fraction,
+                         seed=seeds[0])
     flat_train = np.asarray(x_train).reshape(len(x_train), -1)
     flat_test = np.asarray(x_test).reshape(len(x_test), -1)
     codes_train = encoder.predict(x_train, batch_size=512, verbose=0)
@@ -271,8 +398,15 @@ def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_c
                 for lr in learning_rates:
                     r = runner.fit(weights, lr, x_train[tr], y_train[tr], x_train[va],
                                    y_train[va], seed=seed)
+                    if r["diverged"]:       # not chosen
+                        continue
                     if best is None or r["best_val_loss"] < best[0]["best_val_loss"]:
                         best = (r, lr, runner.accuracy(x_test, y_test))
+                if best is None:
+                    raise RuntimeError(
+                        f"every learning rate diverged for budget {n}, seed {seed}, method "
+                        f"{method!r}: learning_rates {learning_rates} gave no finite "
+                        "validation loss; try smaller learning rates.")
                 row(method, best[2], f"lr={best[1]:g}", best[0]["best_epoch"])
             if verbose:
                 accs = "  ".join(f"{r['method'].split(',')[0]} {r['test_accuracy']:.3f}"
@@ -283,9 +417,25 @@ def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_c
 
 
 def summarize(rows: Sequence[dict]) -> list[dict]:
-    """Per budget and method: ``dict(budget, method, mean, std, seeds)`` of test accuracy."""
+    """Per budget and method: ``dict(budget, method, mean, std, seeds)`` of test accuracy.
+
+    Args:
+        rows: the rows of ``label_budget_experiment`` (dicts with at least ``budget``,
+            ``method`` and a finite ``test_accuracy``).
+    """
+    if isinstance(rows, (str, bytes, dict)) or not isinstance(rows, Sequence):
+        raise TypeError(f"rows is {describe(rows)}; expected a list of the dicts "
+                        "label_budget_experiment returns.")
     if not rows:
         raise ValueError("rows is empty; expected the rows of label_budget_experiment.")
+    for i, r in enumerate(rows):
+        if not isinstance(r, dict):
+            raise TypeError(f"rows[{i}] is {describe(r)}; expected a dict.")
+        missing = [k for k in ("budget", "method", "test_accuracy") if k not in r]
+        if missing:
+            raise ValueError(f"rows[{i}] has no {', '.join(map(repr, missing))}; expected "
+                             "the rows of label_budget_experiment.")
+        check_real(f"rows[{i}]['test_accuracy']", r["test_accuracy"], low=0, high=1)
     out = []
     for n in sorted({r["budget"] for r in rows}):
         for method in dict.fromkeys(r["method"] for r in rows):

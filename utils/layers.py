@@ -5,6 +5,19 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from ._validate import check_choice, check_int, check_real, describe
+
+
+def _activation(name: str, value):
+    """``keras.activations.get(value)``, with an error that names the argument."""
+    expected = "expected an activation name such as 'relu' or 'sigmoid', a function, or None"
+    if not (value is None or isinstance(value, (str, dict)) or callable(value)):
+        raise TypeError(f"{name} is {describe(value)}; {expected}.")
+    try:
+        return keras.activations.get(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"{name} is {describe(value)}; {expected}.") from None
+
 
 @keras.saving.register_keras_serializable(package="utils")
 class DenseTranspose(layers.Layer):
@@ -29,9 +42,10 @@ class DenseTranspose(layers.Layer):
         if not isinstance(dense, layers.Dense):
             raise TypeError(f"dense is {type(dense).__name__}; expected a keras.layers.Dense "
                             "layer whose kernel this layer transposes.")
+        activation = _activation("activation", activation)
         super().__init__(**kwargs)
         self.dense = dense
-        self.activation = keras.activations.get(activation)
+        self.activation = activation
 
     def build(self, input_shape):
         if not self.dense.built:
@@ -80,23 +94,24 @@ class RandomCorruption(layers.Layer):
     """
 
     def __init__(self, kind: str = "gaussian", amount=0.5, seed: int | None = None, **kwargs):
-        from .corrupt import KINDS, _check_amount
+        from .corrupt import KINDS
 
-        super().__init__(**kwargs)
-        if kind not in KINDS:
-            raise ValueError(f"kind is {kind!r}; expected one of {KINDS}.")
+        kind = check_choice("kind", kind, KINDS)
         upper = None if kind == "gaussian" else 1.0
         if isinstance(amount, (tuple, list)):
             if len(amount) != 2:
                 raise ValueError(f"amount is {amount!r}; expected a number or a pair "
                                  "(low, high).")
-            lo, hi = (_check_amount("amount", a, upper) for a in amount)
+            lo, hi = (check_real(f"amount[{i}]", a, low=0, high=upper)
+                      for i, a in enumerate(amount))
             if lo > hi:
                 raise ValueError(f"amount is {amount!r}; expected low <= high.")
-            self.amount = (lo, hi)
+            amount = (lo, hi)
         else:
-            self.amount = _check_amount("amount", amount, upper)
-        self.kind, self.seed = kind, seed
+            amount = check_real("amount", amount, low=0, high=upper)
+        seed = check_int("seed", seed, low=0, allow_none=True)
+        super().__init__(**kwargs)
+        self.amount, self.kind, self.seed = amount, kind, seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def _amount(self, x):
@@ -134,10 +149,11 @@ class Clip(layers.Layer):
     """Clip values to ``[low, high]`` (e.g. a residual model's output to valid pixels)."""
 
     def __init__(self, low: float = 0.0, high: float = 1.0, **kwargs):
-        super().__init__(**kwargs)
+        low, high = check_real("low", low), check_real("high", high)
         if not low < high:
-            raise ValueError(f"low is {low!r} and high {high!r}; expected low < high.")
-        self.low, self.high = float(low), float(high)
+            raise ValueError(f"low is {low:g} and high {high:g}; expected low < high.")
+        super().__init__(**kwargs)
+        self.low, self.high = low, high
 
     def call(self, x):
         return ops.clip(x, self.low, self.high)

@@ -7,12 +7,17 @@ autoencoder ``r = g(f(x))`` you can also call ``f`` or ``g`` alone.
 
 from __future__ import annotations
 
+import numbers
 from math import prod
 from typing import NamedTuple, Sequence
 
 import keras
 import numpy as np
 from keras import layers
+
+from ._validate import (check_bool, check_int, check_int_sequence, check_model, check_real,
+                        check_str, describe)
+from .layers import Clip, DenseTranspose, RandomCorruption, _activation
 
 
 class Autoencoder(NamedTuple):
@@ -23,36 +28,24 @@ class Autoencoder(NamedTuple):
     decoder: keras.Model      # h -> r = g(h)
 
 
-def _check_shape(input_shape) -> tuple[int, ...]:
-    if (not isinstance(input_shape, (tuple, list)) or len(input_shape) == 0
-            or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0
-                       for d in input_shape)):
-        raise ValueError(f"input_shape is {input_shape!r}; expected a tuple of positive "
-                         "integers such as (28, 28, 1).")
-    return tuple(input_shape)
+def _input_shape(input_shape) -> tuple[int, ...]:
+    return check_int_sequence("input_shape", input_shape, low=1, example="(28, 28, 1)")
 
 
-def _check_positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} is {value!r}; expected a positive integer.")
-    return value
+def _check_code_regularizer(code_regularizer):
+    from .regularizers import KLSparsity, L1Activity
 
-
-def _check_hidden(hidden) -> tuple[int, ...]:
-    if isinstance(hidden, int) or not isinstance(hidden, Sequence):
-        raise ValueError(f"hidden is {hidden!r}; expected a sequence of layer widths "
-                         "such as (256,) or () for none.")
-    for width in hidden:
-        _check_positive_int("each width in hidden", width)
-    return tuple(hidden)
-
-
-def _check_fraction(name: str, value, upper: float | None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 \
-            or (upper is not None and value >= upper):
-        bound = f"in [0, {upper})" if upper is not None else ">= 0"
-        raise ValueError(f"{name} is {value!r}; expected a number {bound}.")
-    return float(value)
+    if code_regularizer is None or isinstance(code_regularizer, (L1Activity, KLSparsity)):
+        return code_regularizer
+    what, hint = describe(code_regularizer), ""
+    if not isinstance(code_regularizer, (numbers.Number, str)):
+        what = f"a {type(code_regularizer).__name__} object"
+    if isinstance(code_regularizer, keras.regularizers.Regularizer):
+        hint = (" (a Keras regularizer: Keras' activity_regularizer hook scales the penalty "
+                "by the batch size differently across Keras versions, so it is not used here)")
+    raise TypeError(f"code_regularizer is {what}{hint}; expected a "
+                    "penalty layer regularizers.L1Activity(weight) or "
+                    "regularizers.KLSparsity(rho, weight), or None.")
 
 
 def build_dense_autoencoder(
@@ -80,27 +73,31 @@ def build_dense_autoencoder(
         code_activation: activation of the code layer (``None``: linear code).
         output_activation: ``"sigmoid"`` for pixels in [0, 1], ``None`` for a linear output.
         input_noise: standard deviation of Gaussian noise added to the input while training
-            only (a regulariser: the denoising idea of notebook 04). 0 disables it.
-        input_dropout: fraction of input pixels zeroed while training only (0 disables it).
-        weight_decay: L2 penalty on every kernel (0 disables it).
-        code_regularizer: an activity regularizer on the code, e.g.
-            ``regularizers.KLSparsity(rho=0.05)`` for a sparse autoencoder (None: none).
+            only (a regulariser: the denoising idea of notebook 04), in [0, 1] (Keras'
+            ``GaussianNoise`` accepts no more). 0 disables it.
+        input_dropout: fraction of input pixels zeroed while training only, in [0, 1)
+            (0 disables it).
+        weight_decay: L2 penalty on every kernel, >= 0 (0 disables it).
+        code_regularizer: a sparsity penalty layer applied to the code, e.g.
+            ``regularizers.KLSparsity(rho=0.05)`` for a sparse autoencoder (None: none). The
+            encoder's output is still the code (the penalty layer is the identity); its
+            penalty is added to the autoencoder's loss.
         name: prefix of the models' names.
 
     Returns:
         ``Autoencoder(autoencoder, encoder, decoder)``.
     """
-    input_shape = _check_shape(input_shape)
-    code_dim = _check_positive_int("code_dim", code_dim)
-    hidden = _check_hidden(hidden)
-    if not isinstance(input_noise, (int, float)) or isinstance(input_noise, bool) \
-            or input_noise < 0:
-        raise ValueError(f"input_noise is {input_noise!r}; expected a number >= 0.")
-    input_dropout = _check_fraction("input_dropout", input_dropout, upper=1.0)
-    weight_decay = _check_fraction("weight_decay", weight_decay, upper=None)
-    if code_regularizer is not None and not callable(code_regularizer):
-        raise ValueError(f"code_regularizer is {code_regularizer!r}; expected a Keras "
-                         "regularizer (e.g. regularizers.KLSparsity(...)) or None.")
+    input_shape = _input_shape(input_shape)
+    code_dim = check_int("code_dim", code_dim, low=1)
+    hidden = check_int_sequence("hidden", hidden, low=1, min_len=0, example="(256,) or ()")
+    for arg, value in (("activation", activation), ("code_activation", code_activation),
+                       ("output_activation", output_activation)):
+        _activation(arg, value)
+    input_noise = check_real("input_noise", input_noise, low=0, high=1)
+    input_dropout = check_real("input_dropout", input_dropout, low=0, high=1, high_open=True)
+    weight_decay = check_real("weight_decay", weight_decay, low=0)
+    code_regularizer = _check_code_regularizer(code_regularizer)
+    name = check_str("name", name)
     n_in = prod(input_shape)
     reg = (lambda: keras.regularizers.L2(weight_decay)) if weight_decay > 0 else (lambda: None)
 
@@ -110,13 +107,15 @@ def build_dense_autoencoder(
     x = keras.Input(input_shape, name="x")
     h = layers.Flatten(name="flatten")(x)
     if input_noise > 0:
-        h = layers.GaussianNoise(float(input_noise), name="input_noise")(h)
+        h = layers.GaussianNoise(input_noise, name="input_noise")(h)
     if input_dropout > 0:
         h = layers.Dropout(input_dropout, name="input_dropout")(h)
     for i, width in enumerate(hidden):
         h = dense(width, activation, f"enc_{i}")(h)
     code = layers.Dense(code_dim, activation=code_activation, kernel_regularizer=reg(),
-                        activity_regularizer=code_regularizer, name="code")(h)
+                        name="code")(h)
+    if code_regularizer is not None:
+        code = code_regularizer(code)  # the identity, plus its penalty on the loss
     encoder = keras.Model(x, code, name=f"{name}_encoder")
 
     z = keras.Input((code_dim,), name="h")
@@ -147,21 +146,27 @@ def decoder_matrix(parts: Autoencoder) -> "keras.KerasTensor":
     """The last Dense kernel of the decoder, shape ``(code_dim_or_width, n_pixels)``.
 
     For a linear autoencoder its rows are the decoder's "columns" ``W₂`` in ``r = W₂h + b₂``.
+
+    Args:
+        parts: the ``Autoencoder`` returned by ``build_dense_autoencoder`` (or the linear or
+            stacked builders).
     """
-    return parts.decoder.get_layer("reconstruction").kernel
+    if not isinstance(parts, Autoencoder):
+        raise TypeError(f"parts is {type(parts).__name__}; expected the Autoencoder returned "
+                        "by build_linear_autoencoder / build_dense_autoencoder (not its "
+                        ".autoencoder model).")
+    check_model("parts.decoder", parts.decoder)
+    try:
+        layer = parts.decoder.get_layer("reconstruction")
+    except ValueError:
+        raise ValueError(f"parts.decoder ({parts.decoder.name!r}) has no Dense layer "
+                         "'reconstruction'; expected an autoencoder built by "
+                         "build_dense_autoencoder.") from None
+    return layer.kernel
 
 
-def _check_int_sequence(name: str, value, expected: str) -> tuple[int, ...]:
-    if isinstance(value, int) or not isinstance(value, Sequence) or len(value) == 0:
-        raise ValueError(f"{name} is {value!r}; expected {expected}.")
-    for v in value:
-        _check_positive_int(f"each width in {name}", v)
-    return tuple(value)
-
-
-def _check_sizes(sizes) -> tuple[int, ...]:
-    return _check_int_sequence("sizes", sizes, "the encoder's layer widths, code last, e.g. "
-                               "(100, 30)")
+def _sizes(sizes) -> tuple[int, ...]:
+    return check_int_sequence("sizes", sizes, low=1, example="(100, 30), code last")
 
 
 def build_stacked_autoencoder(
@@ -181,7 +186,7 @@ def build_stacked_autoencoder(
     ``sizes=(100, 30)`` on 28×28 images gives 784-100-30-100-784; the decoder mirrors the
     encoder. The other arguments are those of ``build_dense_autoencoder``.
     """
-    sizes = _check_sizes(sizes)
+    sizes = _sizes(sizes)
     return build_dense_autoencoder(
         input_shape, sizes[-1], sizes[:-1], activation=activation,
         code_activation=code_activation, output_activation=output_activation,
@@ -200,10 +205,11 @@ class TiedAutoencoder(keras.Model):
 
     def __init__(self, input_shape=(28, 28, 1), sizes=(100, 30), activation="relu",
                  code_activation=None, output_activation="sigmoid", **kwargs):
-        from .layers import DenseTranspose
-
-        input_shape = _check_shape(input_shape)
-        sizes = _check_sizes(sizes)
+        input_shape = _input_shape(input_shape)
+        sizes = _sizes(sizes)
+        for arg, value in (("activation", activation), ("code_activation", code_activation),
+                           ("output_activation", output_activation)):
+            _activation(arg, value)
         super().__init__(**kwargs)
         self.image_shape, self.sizes = input_shape, sizes
         self.activation_name = activation
@@ -271,8 +277,8 @@ def build_tied_autoencoder(
     """
     model = TiedAutoencoder(input_shape, sizes, activation=activation,
                             code_activation=code_activation,
-                            output_activation=output_activation, name=name)
-    x = keras.Input(tuple(input_shape), name="x")
+                            output_activation=output_activation, name=check_str("name", name))
+    x = keras.Input(model.image_shape, name="x")
     encoder = keras.Model(x, model.encode(x), name=f"{name}_encoder")
     h = keras.Input((model.sizes[-1],), name="h")
     decoder = keras.Model(h, model.decode(h), name=f"{name}_decoder")
@@ -296,12 +302,13 @@ def build_classifier(
     encoder; built and trained from its random initialisation it is the "from scratch"
     baseline with the very same architecture.
     """
-    input_shape = _check_shape(input_shape)
-    code_dim = _check_positive_int("code_dim", code_dim)
-    hidden = _check_hidden(hidden)
-    n_classes = _check_positive_int("n_classes", n_classes)
-    if n_classes < 2:
-        raise ValueError(f"n_classes is {n_classes}; expected at least 2.")
+    input_shape = _input_shape(input_shape)
+    code_dim = check_int("code_dim", code_dim, low=1)
+    hidden = check_int_sequence("hidden", hidden, low=1, min_len=0, example="(256,) or ()")
+    n_classes = check_int("n_classes", n_classes, low=2)
+    for arg, value in (("activation", activation), ("code_activation", code_activation)):
+        _activation(arg, value)
+    name = check_str("name", name)
     x = keras.Input(input_shape, name="x")
     h = layers.Flatten(name="flatten")(x)
     for i, width in enumerate(hidden):
@@ -316,6 +323,8 @@ def load_encoder_weights(classifier: keras.Model, encoder: keras.Model) -> keras
 
     Raises ``ValueError`` naming the layer when a layer is missing or its shapes differ.
     """
+    check_model("classifier", classifier)
+    check_model("encoder", encoder)
     names = [l.name for l in encoder.layers if isinstance(l, layers.Dense)]
     if not names:
         raise ValueError(f"encoder {encoder.name!r} has no Dense layers to copy.")
@@ -334,12 +343,13 @@ def load_encoder_weights(classifier: keras.Model, encoder: keras.Model) -> keras
     return classifier
 
 
-def _check_widths(widths) -> tuple[int, ...]:
-    return _check_int_sequence("widths", widths, "channel counts per level, e.g. (16, 32)")
+def _widths(widths) -> tuple[int, ...]:
+    return check_int_sequence("widths", widths, low=1, example="(16, 32), channels per level")
 
 
 def _check_image_shape(input_shape, levels: int) -> tuple[int, int, int]:
-    shape = _check_shape(input_shape)
+    """``(height, width, channels)`` with height and width multiples of ``2**levels``."""
+    shape = _input_shape(input_shape)
     if len(shape) != 3:
         raise ValueError(f"input_shape is {input_shape!r}; expected (height, width, channels).")
     step = 2 ** levels
@@ -351,13 +361,10 @@ def _check_image_shape(input_shape, levels: int) -> tuple[int, int, int]:
 
 def _output_bias(output_mean):
     """Initializer for a sigmoid output's bias: ``logit(output_mean)``, or zeros if None."""
-    if output_mean is None:
+    p = check_real("output_mean", output_mean, low=0, high=1, low_open=True, high_open=True,
+                   allow_none=True)
+    if p is None:
         return "zeros"
-    if isinstance(output_mean, bool) or not isinstance(output_mean, (int, float, np.floating)) \
-            or not 0.0 < float(output_mean) < 1.0:
-        raise ValueError(f"output_mean is {output_mean!r}; expected a number strictly between 0 "
-                         "and 1 (e.g. the training images' mean pixel), or None.")
-    p = float(output_mean)
     return keras.initializers.Constant(float(np.log(p / (1.0 - p))))
 
 
@@ -375,9 +382,10 @@ def build_conv_denoiser(input_shape: Sequence[int] = (28, 28, 1),
     untrained model already predicts the average pixel instead of 0.5 everywhere.
     """
     bias = _output_bias(output_mean)
-    widths = _check_widths(widths)
+    widths = _widths(widths)
     shape = _check_image_shape(input_shape, len(widths))
-    kernel_size = _check_positive_int("kernel_size", kernel_size)
+    kernel_size = check_int("kernel_size", kernel_size, low=1)
+    name = check_str("name", name)
     x = keras.Input(shape, name="noisy")
     h = x
     for i, w in enumerate(widths):
@@ -393,7 +401,7 @@ def build_conv_denoiser(input_shape: Sequence[int] = (28, 28, 1),
 
 def _unet_trunk(input_shape, widths):
     """Input tensor and the last decoder features of a U-Net (see build_unet_denoiser)."""
-    widths = _check_widths(widths)
+    widths = _widths(widths)
     if len(widths) < 2:
         raise ValueError(f"widths is {widths!r}; a U-Net needs at least 2 levels.")
     shape = _check_image_shape(input_shape, len(widths) - 1)
@@ -427,8 +435,7 @@ def build_watermark_remover(input_shape: Sequence[int] = (32, 32, 3),
     watermark mask with binary cross-entropy, so away from a watermark the correction is
     switched off and the image is left alone.
     """
-    from .layers import Clip
-
+    name = check_str("name", name)
     x, h = _unet_trunk(input_shape, widths)
     gate = layers.Conv2D(1, 1, activation="sigmoid", name="mask",
                          bias_initializer=keras.initializers.Constant(-2.0))(h)
@@ -457,6 +464,8 @@ def build_unet_denoiser(input_shape: Sequence[int] = (28, 28, 1),
     loss it reaches from others (seen on MNIST with 5 epochs: 7 dB instead of 17 dB from one
     of eight seeds); starting from the average pixel removed that stall in our runs.
     """
+    residual = check_bool("residual", residual)
+    name = check_str("name", name)
     if residual and output_mean is not None:
         raise ValueError(f"output_mean is {output_mean!r}, but residual=True has no sigmoid "
                          "output; leave output_mean as None.")
@@ -466,7 +475,6 @@ def build_unet_denoiser(input_shape: Sequence[int] = (28, 28, 1),
     if residual:
         correction = layers.Conv2D(shape[-1], 1, name="correction")(h)
         out = layers.Add(name="input_plus_correction")([x, correction])
-        from .layers import Clip
         out = Clip(0.0, 1.0, name="clean")(out)
     else:
         out = layers.Conv2D(shape[-1], 1, activation="sigmoid", bias_initializer=bias,
@@ -479,8 +487,9 @@ def with_corruption(denoiser: keras.Model, kind: str, amount, *, seed: int | Non
     """``x → denoiser(corrupt(x))`` with a ``layers.RandomCorruption`` in front, for training
     on clean → clean with fresh noise every batch. The denoiser's weights are shared, so
     training this model trains ``denoiser``; at inference the corruption is off."""
-    from .layers import RandomCorruption
-
+    check_model("denoiser", denoiser)
+    if name is not None:
+        check_str("name", name)
     x = keras.Input(denoiser.input_shape[1:], name="clean_input")
     noisy = RandomCorruption(kind, amount, seed=seed, name="corrupt")(x)
     return keras.Model(x, denoiser(noisy), name=name or f"{denoiser.name}_training")

@@ -23,20 +23,19 @@ import keras
 import numpy as np
 from keras import ops
 
+from ._validate import check_array, check_choice, check_real, check_same_shape
+
 EPSILON_PLACEMENTS = ("inside", "outside")
 
 
 def _check_hyper(learning_rate, rho, epsilon, epsilon_placement):
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) \
-            or learning_rate <= 0:
-        raise ValueError(f"learning_rate is {learning_rate!r}; expected a positive number.")
-    if isinstance(rho, bool) or not isinstance(rho, (int, float)) or not 0 <= rho < 1:
-        raise ValueError(f"rho is {rho!r}; expected a number in [0, 1).")
-    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or epsilon < 0:
-        raise ValueError(f"epsilon is {epsilon!r}; expected a number >= 0.")
-    if epsilon_placement not in EPSILON_PLACEMENTS:
-        raise ValueError(f"epsilon_placement is {epsilon_placement!r}; expected one of "
-                         f"{EPSILON_PLACEMENTS}.")
+    """The validated ``(learning_rate, rho, epsilon, epsilon_placement)``; a schedule (a
+    callable) is accepted as the learning rate."""
+    if not callable(learning_rate):
+        learning_rate = check_real("learning_rate", learning_rate, low=0, low_open=True)
+    return (learning_rate, check_real("rho", rho, low=0, high=1, high_open=True),
+            check_real("epsilon", epsilon, low=0),
+            check_choice("epsilon_placement", epsilon_placement, EPSILON_PLACEMENTS))
 
 
 def rmsprop_step(w, grad, v, *, learning_rate: float = 1e-3, rho: float = 0.9,
@@ -44,15 +43,23 @@ def rmsprop_step(w, grad, v, *, learning_rate: float = 1e-3, rho: float = 0.9,
     """One RMSprop step in NumPy; returns ``(w_next, v_next)``.
 
     Args:
-        w: current weights. grad: dL/dw, same shape. v: running mean of grad², same shape.
-        learning_rate: α. rho: ρ (the slide's β). epsilon: ε.
+        w: current weights. grad: dL/dw, same shape. v: running mean of grad², same shape
+            (finite numbers; their dtype is kept).
+        learning_rate: α > 0. rho: ρ (the slide's β), in [0, 1). epsilon: ε >= 0.
         epsilon_placement: ``"inside"`` → sqrt(v + ε); ``"outside"`` → sqrt(v) + ε.
     """
-    _check_hyper(learning_rate, rho, epsilon, epsilon_placement)
-    w, grad, v = (np.asarray(a) for a in (w, grad, v))
-    if not (w.shape == grad.shape == v.shape):
-        raise ValueError(f"w, grad and v have shapes {w.shape}, {grad.shape}, {v.shape}; "
-                         "expected one shape.")
+    if callable(learning_rate):
+        raise TypeError(f"learning_rate is {learning_rate!r}; expected a number > 0 (a "
+                        "schedule only works with SlideRMSprop).")
+    learning_rate, rho, epsilon, epsilon_placement = _check_hyper(
+        learning_rate, rho, epsilon, epsilon_placement)
+    w, grad, v = (check_array(name, a, min_len=0, dtype=None)
+                  for name, a in (("w", w), ("grad", grad), ("v", v)))
+    check_same_shape("w", w, "grad", grad)
+    check_same_shape("w", w, "v", v)
+    if np.any(v < 0):
+        raise ValueError("v has negative entries; expected a running mean of squared "
+                         "gradients (>= 0).")
     v_next = rho * v + (1 - rho) * np.square(grad)
     if epsilon_placement == "inside":
         denom = np.sqrt(v_next + epsilon)
@@ -71,8 +78,8 @@ class SlideRMSprop(keras.optimizers.Optimizer):
 
     def __init__(self, learning_rate=1e-3, rho=0.9, epsilon=1e-7, epsilon_placement="inside",
                  name="slide_rmsprop", **kwargs):
-        _check_hyper(learning_rate if not callable(learning_rate) else 1.0, rho, epsilon,
-                     epsilon_placement)
+        learning_rate, rho, epsilon, epsilon_placement = _check_hyper(
+            learning_rate, rho, epsilon, epsilon_placement)
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.rho = rho
         self.epsilon = epsilon

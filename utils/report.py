@@ -21,16 +21,38 @@ import operator
 import os
 from pathlib import Path
 
-from .config import Setup
+import numpy as np
+
+from ._validate import check_array, check_choice, check_int, check_real, check_str, describe
+from .config import DATA_SOURCES, Setup
 
 OPS = {"<=": operator.le, ">=": operator.ge}
 RESULTS_DIR_ENV = "AE_RESULTS_DIR"
 
 
+def _measured(label: str, value) -> float:
+    """A measured number as a float: a Python or NumPy number, a 0-d array or a scalar
+    tensor. NaN and ±inf are kept: a diverged run is reported (and misses its bar)."""
+    try:
+        arr = check_array(label, value, ndim=0, min_len=0, finite=False, dtype=None)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{label} is {describe(value)}; expected a number.") from None
+    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise TypeError(f"{label} is {describe(value)}; expected a number.")
+    return float(arr)
+
+
 def passes(value: float, op: str, threshold: float) -> bool:
-    """Whether ``value op threshold`` holds (NaN never passes)."""
-    if op not in OPS:
-        raise ValueError(f"op is {op!r}; expected one of {tuple(OPS)}.")
+    """Whether ``value op threshold`` holds.
+
+    Args:
+        value: the measured number; NaN never passes (a diverged run misses its bar).
+        op: ``"<="`` or ``">="``.
+        threshold: the bar, a finite number.
+    """
+    op = check_choice("op", op, tuple(OPS))
+    threshold = check_real("threshold", threshold)
+    value = _measured("value", value)
     return not math.isnan(value) and bool(OPS[op](value, threshold))
 
 
@@ -50,21 +72,22 @@ class Report:
         if not isinstance(cfg, Setup):
             raise TypeError(f"cfg is {type(cfg).__name__}; expected the Setup that "
                             "config.setup() returned.")
+        if data_source is not None:
+            check_choice("data_source", check_str("data_source", data_source), DATA_SOURCES)
         self.cfg = cfg
         self.data_source = data_source or cfg.data_source
         self.metrics: dict[str, dict] = {}
         self.notes: dict[str, dict] = {}
 
     def record(self, name: str, value) -> bool:
-        """Record ``value`` for the bar ``name``; return whether it passed."""
-        if name not in self.cfg.bars:
-            raise KeyError(f"name is {name!r}; notebook {self.cfg.notebook} has bars "
-                           f"{sorted(self.cfg.bars)}.")
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            raise TypeError(f"value for {name!r} is {value!r}; expected a number.") from None
-        op, threshold = self.cfg.bar(name)
+        """Record ``value`` for the bar ``name``; return whether it passed.
+
+        Args:
+            name: a bar of the notebook (``config.BARS``).
+            value: the measured number (NaN is recorded and misses the bar).
+        """
+        op, threshold = self.cfg.bar(name)  # KeyError naming the bars when name is not one
+        value = _measured(f"value for {name!r}", value)
         text = self.cfg.bars[name]["text"]
         if threshold is None:
             # A bar judged in full mode only (e.g. a quality level that fast mode's few
@@ -80,15 +103,11 @@ class Report:
     def note(self, name: str, value, text: str) -> None:
         """Record a measured number that has no bar (it is reported, not judged), e.g. a
         mean accuracy whose direction the notebook's conclusion must follow."""
-        if not isinstance(name, str) or not name or not isinstance(text, str) or not text:
-            raise ValueError(f"name is {name!r} and text {text!r}; expected two non-empty "
-                             "strings.")
+        name = check_str("name", name)
+        text = check_str("text", text)
         if name in self.cfg.bars:
             raise ValueError(f"name {name!r} has a bar; use record() for it.")
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            raise TypeError(f"value for {name!r} is {value!r}; expected a number.") from None
+        value = _measured(f"value for {name!r}", value)
         self.notes[name] = dict(value=value, text=text)
         self._write()
 
@@ -156,8 +175,20 @@ class Table:
     """
 
     def __init__(self, rows: list[dict], *, digits: int = 4, title: str = ""):
+        """Args: rows: a non-empty list of dicts with the same keys. digits: significant
+        digits of floats (1 to 17). title: shown above the table ("" for none)."""
+        if not isinstance(rows, (list, tuple)):
+            raise TypeError(f"rows is {describe(rows)}; expected a list of dicts (one per "
+                            "row).")
         if not rows:
             raise ValueError("rows is empty; expected a list of dicts (one per row).")
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise TypeError(f"rows[{i}] is {describe(row)}; expected a dict (column -> "
+                                "value).")
+        digits = check_int("digits", digits, low=1, high=17)
+        title = check_str("title", title, allow_empty=True)
+        rows = list(rows)
         self.columns = list(rows[0])
         for i, row in enumerate(rows):
             if list(row) != self.columns:
@@ -167,7 +198,7 @@ class Table:
     def _cell(self, v) -> str:
         if isinstance(v, float):
             return f"{v:.{self.digits}g}"
-        if isinstance(v, int) and not isinstance(v, bool):
+        if isinstance(v, int) and type(v) is not bool:  # thousands separators; True stays True
             return f"{v:,}"
         return str(v)
 

@@ -21,12 +21,16 @@ import argparse
 import re
 import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+
+from ._validate import check_choice, check_path, check_str, describe
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 NODE_MODULES = ROOT / "slides" / "node_modules"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
+CELL_TYPES = ("markdown", "code", "raw")
 
 VENDOR = "vendor"
 # What the decks load, relative to build/slides/ (nbconvert's reveal template fills them in).
@@ -49,13 +53,46 @@ ASSETS = {
 }
 
 
+def _check_cell(name: str, cell) -> Mapping:
+    if not isinstance(cell, Mapping):
+        raise TypeError(f"{name} is {describe(cell)}; expected a notebook cell (a dict such "
+                        "as nbformat.v4.new_markdown_cell gives).")
+    if "cell_type" not in cell or "source" not in cell:
+        raise ValueError(f"{name} has keys {sorted(cell)}; expected a notebook cell with "
+                         "'cell_type' and 'source'.")
+    check_choice(f"{name}['cell_type']", cell["cell_type"], CELL_TYPES)
+    return cell
+
+
+def _cells(nb) -> list:
+    """The cells of ``nb`` (an nbformat notebook or a dict with a list of cells)."""
+    if not isinstance(nb, Mapping) or not isinstance(nb.get("cells"), list):
+        raise TypeError(f"nb is {describe(nb)}; expected a notebook (nbformat.read gives one) "
+                        "with a list of cells.")
+    return [_check_cell(f"nb.cells[{i}]", c) for i, c in enumerate(nb["cells"])]
+
+
+def _source(cell) -> str:
+    source = cell["source"]  # nbformat joins it; raw JSON may hold a list of lines
+    return "".join(source) if isinstance(source, list) else check_str(
+        "cell['source']", source, allow_empty=True)
+
+
 def slide_type(cell) -> str:
-    """The slide type this course gives a cell (see the module docstring)."""
+    """The slide type this course gives a cell (see the module docstring).
+
+    Args:
+        cell: a notebook cell (``cell_type`` ``markdown``, ``code`` or ``raw``).
+
+    Returns:
+        One of ``SLIDE_TYPES``: ``slide``, ``subslide``, ``fragment`` or ``skip``.
+    """
+    cell = _check_cell("cell", cell)
     tags = cell.get("metadata", {}).get("tags", [])
     if "solution" in tags:
         return "skip"
     if cell["cell_type"] == "markdown":
-        first = cell["source"].lstrip().split("\n", 1)[0]
+        first = _source(cell).lstrip().split("\n", 1)[0]
         return "slide" if re.match(r"#{1,2} ", first) else "subslide"
     return "fragment"
 
@@ -63,7 +100,7 @@ def slide_type(cell) -> str:
 def tag_notebook(nb) -> int:
     """Set every cell's ``slideshow.slide_type``; return how many cells changed."""
     changed = 0
-    for cell in nb.cells:
+    for cell in _cells(nb):
         want = slide_type(cell)
         meta = cell.setdefault("metadata", {})
         if meta.get("slideshow", {}).get("slide_type") != want:
@@ -74,12 +111,13 @@ def tag_notebook(nb) -> int:
 
 def untagged_cells(nb) -> list[int]:
     """Indices of cells whose slide type is missing or not the course's rule."""
-    return [i for i, c in enumerate(nb.cells)
+    return [i for i, c in enumerate(_cells(nb))
             if c.get("metadata", {}).get("slideshow", {}).get("slide_type") != slide_type(c)]
 
 
 def copy_assets(dest: Path, node_modules: Path = NODE_MODULES) -> Path:
     """Copy the pinned npm assets into ``dest/vendor``; raise with what to run if missing."""
+    dest, node_modules = check_path("dest", dest), check_path("node_modules", node_modules)
     missing = [pkg for pkg in ASSETS if not (node_modules / pkg / "package.json").is_file()]
     if missing:
         raise FileNotFoundError(
@@ -111,17 +149,23 @@ _LOAD = re.compile(r"""<script\b[^>]*\bsrc=["']([^"']+)"""
 
 def loaded_urls(html: str) -> list[str]:
     """What ``html`` loads: script sources, linked style sheets, imported modules."""
+    html = check_str("html", html, allow_empty=True)
     return [next(g for g in m.groups() if g) for m in _LOAD.finditer(html)]
 
 
 def remote_loads(html: str) -> list[str]:
     """The loads of ``html`` that would go to the network (links a reader may click are not
     loads and are not listed)."""
+    html = check_str("html", html, allow_empty=True)
     return [u for u in loaded_urls(html) if re.match(r"(https?:)?//", u, re.IGNORECASE)]
 
 
 def export_deck(notebook: Path, dest: Path) -> Path:
     """Export one notebook (with its stored outputs) to ``dest/<stem>.slides.html``."""
+    notebook, dest = check_path("notebook", notebook), check_path("dest", dest)
+    if not notebook.is_file():
+        raise FileNotFoundError(f"notebook is {str(notebook)!r}, which is not a file; expected "
+                                "the path of an .ipynb notebook.")
     import nbformat
     from nbconvert import SlidesExporter
 
@@ -143,6 +187,13 @@ def export_deck(notebook: Path, dest: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line (``python -m utils.slides [--tag] [--out DIR]``); ``argv``: its
+    arguments as a list of strings (default ``sys.argv[1:]``)."""
+    if argv is not None:
+        if not isinstance(argv, (list, tuple)):
+            raise TypeError(f"argv is {describe(argv)}; expected a list of strings such as "
+                            "['--tag'], or None.")
+        argv = [check_str(f"argv[{i}]", a, allow_empty=True) for i, a in enumerate(argv)]
     parser = argparse.ArgumentParser(prog="python -m utils.slides", description=__doc__.split("\n")[0])
     parser.add_argument("--tag", action="store_true",
                         help="write the slide metadata into the notebooks and stop")

@@ -6,23 +6,37 @@ from typing import Callable
 
 import numpy as np
 
+from ._validate import check_array, check_callable, check_int
+
 
 def process_tiled(predict: Callable[[np.ndarray], np.ndarray], image, tile: int,
                   stride: int | None = None, *, batch_size: int = 256) -> np.ndarray:
     """Apply ``predict`` (a batch ``(N, tile, tile, C)`` → same shape) to overlapping tiles of
     ``image`` ``(H, W, C)`` and average the overlaps, so no seams show between tiles.
 
-    The image is padded by reflection to cover whole tiles; ``stride`` defaults to half a
-    tile. Returns an array of the image's shape.
+    The image is padded by reflection to cover whole tiles. Each output pixel is the mean of
+    the predictions of every tile that covers it.
+
+    Args:
+        predict: a function from a batch of tiles to a batch of the same shape (e.g. a
+            model's ``predict``).
+        image: one image ``(H, W, C)``, finite.
+        tile: side of the square tiles, in pixels (>= 1).
+        stride: step between tiles, from 1 to ``tile``; defaults to half a tile.
+        batch_size: number of tiles per call of ``predict`` (>= 1).
+
+    Returns:
+        An array of the image's shape (float32).
     """
-    image = np.asarray(image, dtype=np.float32)
-    if image.ndim != 3:
-        raise ValueError(f"image has shape {image.shape}; expected (H, W, C).")
-    if isinstance(tile, bool) or not isinstance(tile, int) or tile < 1:
-        raise ValueError(f"tile is {tile!r}; expected a positive integer.")
-    stride = max(1, tile // 2) if stride is None else stride
-    if isinstance(stride, bool) or not isinstance(stride, int) or not 1 <= stride <= tile:
-        raise ValueError(f"stride is {stride!r}; expected an integer from 1 to tile={tile}.")
+    predict = check_callable("predict", predict)
+    image = check_array("image", image, ndim=3, dtype=np.float32)
+    if 0 in image.shape:
+        raise ValueError(f"image has shape {image.shape}; expected (H, W, C) with no empty "
+                         "axis.")
+    tile = check_int("tile", tile, low=1)
+    stride = max(1, tile // 2) if stride is None else check_int("stride", stride, low=1,
+                                                                 high=tile)
+    batch_size = check_int("batch_size", batch_size, low=1)
     h, w = image.shape[:2]
     ph = max(tile, h + (-(h - tile) % stride if h > tile else 0))
     pw = max(tile, w + (-(w - tile) % stride if w > tile else 0))
@@ -35,7 +49,8 @@ def process_tiled(predict: Callable[[np.ndarray], np.ndarray], image, tile: int,
     for k in range(0, len(corners), batch_size):
         chunk = corners[k:k + batch_size]
         tiles = np.stack([padded[i:i + tile, j:j + tile] for i, j in chunk])
-        pred = np.asarray(predict(tiles), dtype=np.float32)
+        pred = check_array("predict's output", predict(tiles), ndim=None, min_len=0,
+                           dtype=np.float32)
         if pred.shape != tiles.shape:
             raise ValueError(f"predict returned shape {pred.shape} for tiles {tiles.shape}; "
                              "expected the same shape.")

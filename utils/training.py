@@ -6,15 +6,23 @@ import time
 
 import keras
 
+from ._validate import (check_array, check_bool, check_callable, check_int,
+                        check_int_sequence, check_model, check_real, check_same_shape,
+                        check_str)
+
 
 class EpochLine(keras.callbacks.Callback):
-    """Print one short line every ``every`` epochs (and at the last): loss, val_loss, time."""
+    """Print one short line every ``every`` epochs (and at the last): loss, val_loss, time.
+
+    Args:
+        every: print every this many epochs (an integer >= 1).
+        label: text in front of each line ("" for none).
+    """
 
     def __init__(self, every: int = 1, label: str = ""):
         super().__init__()
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ValueError(f"every is {every!r}; expected a positive integer.")
-        self.every, self.label = every, label
+        self.every = check_int("every", every, low=1)
+        self.label = check_str("label", label, allow_empty=True)
         self._t0 = None
 
     def on_train_begin(self, logs=None):
@@ -33,6 +41,31 @@ class EpochLine(keras.callbacks.Callback):
               + f"  ({time.perf_counter() - self._t0:.0f} s)", flush=True)
 
 
+def _data(name: str, value, ndim=None):
+    """A finite array (dtype kept). A batch of images (rank 3 or 4) with values in [0, 255]
+    that go above 1.5 is refused as unscaled 8-bit pixels (centred images, with negative
+    values, pass; so does a rounding error just above 1)."""
+    arr = check_array(name, value, ndim=ndim, dtype=None)
+    if arr.ndim in (3, 4) and arr.size:
+        lo, hi = float(arr.min()), float(arr.max())
+        if lo >= 0 and 1.5 < hi <= 255:
+            raise ValueError(f"{name} has values in [{lo:.3g}, {hi:.3g}]; expected images in "
+                             "[0, 1] (8-bit pixels? divide by 255).")
+    return arr
+
+
+def _inputs(name_x: str, x, name_y: str, y):
+    """``x`` and its target ``y`` (``None``: ``x`` itself) as finite arrays, same length."""
+    x = _data(name_x, x)
+    if y is None:
+        return x, x
+    y = _data(name_y, y)
+    if len(y) != len(x):
+        raise ValueError(f"{name_x} has {len(x)} examples and {name_y} {len(y)}; expected "
+                         "one target per example.")
+    return x, y
+
+
 def fit_autoencoder(model: keras.Model, x_train, x_val, *, epochs: int, batch_size: int = 128,
                     patience: int | None = 8, target_train=None, target_val=None,
                     label: str = "",
@@ -44,21 +77,33 @@ def fit_autoencoder(model: keras.Model, x_train, x_val, *, epochs: int, batch_si
     ``target_*`` replace the targets when they differ from the inputs (e.g. clean images for
     a denoiser).
 
+    Args:
+        model: a compiled ``keras.Model``.
+        x_train, x_val: finite arrays with at least one example each and the same shape
+            after the first axis; batches of images (rank 3 or 4) in [0, 1] or centred (a
+            batch in 0..255 is refused: divide by 255).
+        epochs: most epochs (>= 1). batch_size: >= 1. patience: >= 0, or None.
+        target_train, target_val: targets (one per example), or None for the inputs.
+        label: text in front of the progress lines (default: the model's name).
+        print_every: print every this many epochs (default: about 5 lines in all).
+        shuffle: shuffle the training examples every epoch.
+
     Returns the Keras ``History``.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs is {epochs!r}; expected a positive integer.")
-    if len(x_train) == 0 or len(x_val) == 0:
-        raise ValueError(f"x_train has {len(x_train)} and x_val {len(x_val)} examples; "
-                         "expected at least one each.")
-    y_train = x_train if target_train is None else target_train
-    y_val = x_val if target_val is None else target_val
+    check_model("model", model)
+    x_train, y_train = _inputs("x_train", x_train, "target_train", target_train)
+    x_val, y_val = _inputs("x_val", x_val, "target_val", target_val)
+    check_same_shape("x_train", x_train, "x_val", x_val, axes=slice(1, None))
+    check_same_shape("target_train", y_train, "target_val", y_val, axes=slice(1, None))
+    epochs = check_int("epochs", epochs, low=1)
+    batch_size = check_int("batch_size", batch_size, low=1)
+    patience = check_int("patience", patience, low=0, allow_none=True)
+    label = check_str("label", label, allow_empty=True)
+    print_every = check_int("print_every", print_every, low=1, allow_none=True)
+    shuffle = check_bool("shuffle", shuffle)
     every = print_every or max(1, epochs // 5)
     callbacks = [EpochLine(every=every, label=label or model.name)]
     if patience is not None:
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"patience is {patience!r}; expected a non-negative integer or "
-                             "None (no early stopping).")
         callbacks.insert(0, keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=patience, restore_best_weights=True))
     return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs,
@@ -66,10 +111,13 @@ def fit_autoencoder(model: keras.Model, x_train, x_val, *, epochs: int, batch_si
 
 
 def steps_per_epoch(n_examples: int, batch_size: int) -> int:
-    """Optimisation steps in one epoch over ``n_examples`` (the last batch may be short)."""
-    if n_examples < 1 or batch_size < 1:
-        raise ValueError(f"n_examples is {n_examples} and batch_size {batch_size}; expected "
-                         "both positive.")
+    """Optimisation steps in one epoch over ``n_examples`` (the last batch may be short).
+
+    Args:
+        n_examples: examples in one epoch (>= 1). batch_size: >= 1.
+    """
+    n_examples = check_int("n_examples", n_examples, low=1)
+    batch_size = check_int("batch_size", batch_size, low=1)
     return -(-n_examples // batch_size)
 
 
@@ -83,16 +131,26 @@ def train_greedy_layerwise(x_train, x_val, sizes, *, epochs_per_layer: int, batc
     trained encoders and decoders are then copied into a stacked autoencoder built by
     ``models.build_stacked_autoencoder`` (not compiled: fine-tune it yourself).
 
+    Args:
+        x_train, x_val: finite arrays (N, ...) of the same shape after the first axis
+            (images in [0, 1], not 0..255).
+        sizes: the encoder's widths, code last, e.g. ``(100, 30)``.
+        epochs_per_layer: >= 1. batch_size: >= 1. learning_rate: Adam's, > 0.
+        activation, code_activation, output_activation: as in ``build_stacked_autoencoder``.
+
     Returns:
         ``(parts, steps)``: the stacked ``Autoencoder`` and the optimisation steps spent.
     """
     from . import models
 
-    if len(x_train) == 0 or len(x_val) == 0:
-        raise ValueError(f"x_train has {len(x_train)} and x_val {len(x_val)} examples; "
-                         "expected at least one each.")
+    x_train = _data("x_train", x_train, ndim=(2, 3, 4))
+    x_val = _data("x_val", x_val, ndim=(2, 3, 4))
+    check_same_shape("x_train", x_train, "x_val", x_val, axes=slice(1, None))
+    sizes = check_int_sequence("sizes", sizes, low=1, example="(100, 30), code last")
+    epochs_per_layer = check_int("epochs_per_layer", epochs_per_layer, low=1)
+    batch_size = check_int("batch_size", batch_size, low=1)
+    learning_rate = check_real("learning_rate", learning_rate, low=0, low_open=True)
     input_shape = tuple(x_train.shape[1:])
-    sizes = models._check_sizes(sizes)
     h_train = x_train.reshape(len(x_train), -1)
     h_val = x_val.reshape(len(x_val), -1)
     enc_weights, dec_weights, steps = [], [], 0
@@ -126,22 +184,55 @@ def train_greedy_layerwise(x_train, x_val, sizes, *, epochs_per_layer: int, batc
     return parts, steps
 
 
+def _check_targets(name: str, value, n: int, *, weights: bool = False):
+    """A target (``weights``: a sample-weight array >= 0, or None) of length ``n``, or a dict
+    of them keyed by output name."""
+    if value is None and weights:
+        return None
+    if isinstance(value, dict):
+        if not value:
+            raise ValueError(f"{name} is an empty dict; expected one array per output.")
+        return {k: _check_targets(f"{name}[{k!r}]", v, n, weights=weights)
+                for k, v in value.items()}
+    arr = check_array(name, value, dtype=None) if weights else _data(name, value)
+    if len(arr) != n:
+        raise ValueError(f"{name} has {len(arr)} entries but x has {n} examples; expected "
+                         "one per example.")
+    if weights and arr.size and arr.min() < 0:
+        raise ValueError(f"{name} has values down to {arr.min():.3g}; expected sample "
+                         "weights >= 0.")
+    return arr
+
+
 def fit_on_fresh_data(model: keras.Model, make_round, *, rounds: int, batch_size: int,
                       label: str = "", print_every: int = 1) -> list[float]:
     """Train ``model`` for ``rounds`` passes, each over freshly made data, so no example is
     seen twice (notebook 05 draws new patches and new watermarks every round).
 
     ``make_round(r)`` returns ``(x, y, sample_weight)`` for round ``r`` (seed it with ``r``
-    for a reproducible run). Keep the optimizer's learning-rate schedule in steps: its step
-    counter runs on across rounds. Prints one line per ``print_every`` rounds; returns the
-    mean training loss of each round.
+    for a reproducible run); ``y`` and ``sample_weight`` may be dicts keyed by output name,
+    ``sample_weight`` may be None; all are checked (finite, one entry per example, images
+    not in 0..255, weights >= 0). Keep the optimizer's learning-rate schedule in steps: its
+    step counter runs on across rounds. Prints one line per ``print_every`` rounds; returns
+    the mean training loss of each round.
     """
-    for name, v in (("rounds", rounds), ("batch_size", batch_size), ("print_every", print_every)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ValueError(f"{name} is {v!r}; expected a positive integer.")
+    check_model("model", model)
+    check_callable("make_round", make_round)
+    rounds = check_int("rounds", rounds, low=1)
+    batch_size = check_int("batch_size", batch_size, low=1)
+    label = check_str("label", label, allow_empty=True)
+    print_every = check_int("print_every", print_every, low=1)
     t0, losses = time.perf_counter(), []
     for r in range(rounds):
-        x, y, sw = make_round(r)
+        out = make_round(r)
+        if not isinstance(out, (tuple, list)) or len(out) != 3:
+            got = (f"{len(out)} values" if isinstance(out, (tuple, list))
+                   else type(out).__name__)
+            raise TypeError(f"make_round({r}) returned {got}; expected a tuple "
+                            "(x, y, sample_weight), sample_weight possibly None.")
+        x = _data(f"make_round({r})'s x", out[0])
+        y = _check_targets(f"make_round({r})'s y", out[1], len(x))
+        sw = _check_targets(f"make_round({r})'s sample_weight", out[2], len(x), weights=True)
         hist = model.fit(x, y, sample_weight=sw, batch_size=batch_size, epochs=1, shuffle=True,
                          verbose=0)
         logs = {k: v[-1] for k, v in hist.history.items()}

@@ -22,6 +22,10 @@ from typing import Sequence
 import keras
 import numpy as np
 from keras import layers, ops
+from scipy.special import expit, logsumexp
+
+from ._validate import (check_array, check_choice, check_images, check_int, check_int_sequence,
+                        check_model, check_real, check_same_shape, check_seed, check_str)
 
 __all__ = ["binarize", "kl_standard_normal", "bernoulli_nll", "Sampling", "VAE", "build_vae",
            "neg_elbo", "iwae_bound", "decode", "latent_grid", "interpolate", "sample_prior"]
@@ -36,13 +40,19 @@ def binarize(x, method: str = "threshold", *, seed: int | None = None) -> np.nda
     ``"threshold"``: pixel > 0.5 (one fixed data set; an easier one). ``"sample"``: each pixel
     is 1 with probability equal to its grey level, drawn once with ``seed`` (the "dynamically"
     or "stochastically binarised" MNIST most VAE papers report on, redrawn there every epoch).
+
+    Args:
+        x: grey levels in [0, 1], any shape with at least one axis (8-bit images: divide
+            by 255 first).
+        method: ``"threshold"`` or ``"sample"``.
+        seed: the seed of the draw (``"sample"`` only; required there).
+
+    Returns:
+        float32 zeros and ones, the shape of ``x``.
     """
-    if method not in BINARIZATIONS:
-        raise ValueError(f"method is {method!r}; expected one of {BINARIZATIONS}.")
-    x = np.asarray(x, dtype=np.float32)
-    if x.size == 0 or not np.isfinite(x).all() or x.min() < 0.0 or x.max() > 1.0:
-        raise ValueError(f"x has values in [{x.min() if x.size else 'empty'}, "
-                         f"{x.max() if x.size else 'empty'}]; expected grey levels in [0, 1].")
+    check_choice("method", method, BINARIZATIONS)
+    x = check_images("x", x, ndim=None)
+    seed = check_seed("seed", seed)
     if method == "threshold":
         return (x > 0.5).astype(np.float32)
     if seed is None:
@@ -50,16 +60,34 @@ def binarize(x, method: str = "threshold", *, seed: int | None = None) -> np.nda
     return (np.random.default_rng(seed).random(x.shape) < x).astype(np.float32)
 
 
+def _is_host(value) -> bool:
+    """NumPy data (arrays, lists, numbers) rather than a backend or symbolic tensor: only
+    such values can be checked for their values (a traced tensor has none yet)."""
+    return isinstance(value, (np.ndarray, np.generic, list, tuple, int, float))
+
+
 def kl_standard_normal(mu, log_var):
     """KL(N(μ, diag σ²) ‖ N(0, I)) = ½ Σ (σ² + μ² − 1 − log σ²), summed over the last axis.
 
-    Works on NumPy arrays and on backend tensors (``keras.ops``)."""
+    Works on NumPy arrays and on backend tensors (``keras.ops``). NumPy inputs are checked:
+    the same shape, at least one axis, finite values.
+    """
+    if _is_host(mu) or _is_host(log_var):    # checked; the values go on as given
+        check_same_shape("mu", check_array("mu", mu, dtype=None),
+                         "log_var", check_array("log_var", log_var, dtype=None))
     return 0.5 * ops.sum(ops.exp(log_var) + ops.square(mu) - 1.0 - log_var, axis=-1)
 
 
 @keras.saving.register_keras_serializable(package="ae_course")
 def bernoulli_nll(x, logits):
-    """−log p(x | z) in nats per image: binary cross-entropy on logits summed over pixels."""
+    """−log p(x | z) in nats per image: binary cross-entropy on logits summed over pixels.
+
+    NumPy inputs are checked (backend tensors during training are not): ``x`` in [0, 1],
+    finite ``logits`` of the same shape, at least (n, pixels).
+    """
+    if _is_host(x) or _is_host(logits):     # checked; the values go on as given
+        check_same_shape("x", check_images("x", x, ndim=range(2, 6), dtype=None),
+                         "logits", check_array("logits", logits, ndim=range(2, 6), dtype=None))
     x = ops.cast(x, logits.dtype)
     # softplus(l) − x·l is −[x log σ(l) + (1 − x) log(1 − σ(l))], stable for large |l|.
     nll = ops.softplus(logits) - x * logits
@@ -76,14 +104,18 @@ class Sampling(layers.Layer):
 
     def __init__(self, beta: float = 1.0, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta >= 0:
-            raise ValueError(f"beta is {beta!r}; expected a number >= 0.")
-        self.beta = float(beta)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.beta = check_real("beta", beta, low=0)
+        self.seed = check_int("seed", seed, low=0, allow_none=True)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
 
     def call(self, inputs):
+        if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
+            raise TypeError(f"Sampling takes [mu, log_var]; got {type(inputs).__name__}"
+                            f"{f' of {len(inputs)}' if isinstance(inputs, (list, tuple)) else ''}.")
         mu, log_var = inputs
+        if tuple(mu.shape) != tuple(log_var.shape):
+            raise ValueError(f"mu has shape {tuple(mu.shape)} and log_var "
+                             f"{tuple(log_var.shape)}; expected the same shape.")
         self.add_loss(self.beta * ops.mean(kl_standard_normal(mu, log_var)))
         eps = keras.random.normal(ops.shape(mu), seed=self.seed_generator)
         return mu + ops.exp(0.5 * log_var) * eps
@@ -106,15 +138,21 @@ class VAE:
     decoder: keras.Model
     model: keras.Model
 
+    def __post_init__(self):
+        for name in ("encoder", "decoder", "model"):
+            check_model(name, getattr(self, name))
+
     @property
     def latent_dim(self) -> int:
         return int(self.decoder.input_shape[-1])
 
 
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} is {value!r}; expected a positive integer.")
-    return int(value)
+def _check_vae(value) -> VAE:
+    """The ``vae`` argument: a ``VAE`` (from ``build_vae``), not one of its Keras models."""
+    if not isinstance(value, VAE):
+        raise TypeError(f"vae is {type(value).__name__}; expected a vae.VAE (what build_vae "
+                        "returns: its encoder, decoder and model together).")
+    return value
 
 
 def build_vae(input_shape: Sequence[int] = (28, 28, 1), latent_dim: int = 16, *,
@@ -129,15 +167,15 @@ def build_vae(input_shape: Sequence[int] = (28, 28, 1), latent_dim: int = 16, *,
     log σ². The model is compiled with Adam and ``bernoulli_nll``, so its training loss is
     −ELBO in nats per image (with β = 1).
     """
-    latent_dim = _positive_int("latent_dim", latent_dim)
-    if kind not in ("conv", "dense"):
-        raise ValueError(f"kind is {kind!r}; expected 'conv' or 'dense'.")
-    shape = tuple(int(s) for s in input_shape)
-    if len(shape) != 3 or min(shape) < 1:
+    shape = check_int_sequence("input_shape", input_shape, min_len=3, example="(28, 28, 1)")
+    if len(shape) != 3:
         raise ValueError(f"input_shape is {input_shape!r}; expected (height, width, channels).")
-    widths = tuple(_positive_int("widths entry", w) for w in widths)
-    if not widths:
-        raise ValueError("widths is empty; expected at least one layer width.")
+    latent_dim = check_int("latent_dim", latent_dim, low=1)
+    check_choice("kind", kind, ("conv", "dense"))
+    widths = check_int_sequence("widths", widths, example="(32, 64)")
+    beta = check_real("beta", beta, low=0)
+    seed = check_int("seed", seed, low=0, allow_none=True)
+    name = check_str("name", name)
     h_in, w_in, c_in = shape
     if kind == "conv":
         step = 2 ** len(widths)
@@ -185,13 +223,15 @@ def build_vae(input_shape: Sequence[int] = (28, 28, 1), latent_dim: int = 16, *,
 
 
 # ------------------------------------------------------------------ scoring (NumPy) --
-def _check_binary_images(x, vae: VAE) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
+def _binary_images(name: str, x, vae: VAE) -> np.ndarray:
+    """``x`` as float32 binary images of the shape the encoder takes."""
     want = tuple(vae.encoder.input_shape[1:])
-    if x.ndim != 4 or x.shape[1:] != want:
-        raise ValueError(f"x has shape {x.shape}; expected (n, {', '.join(map(str, want))}).")
+    x = check_images(name, x, ndim=len(want) + 1)
+    if x.shape[1:] != want:
+        raise ValueError(f"{name} has shape {x.shape}; expected (n, "
+                         f"{', '.join(map(str, want))}).")
     if not np.isin(x, (0.0, 1.0)).all():
-        raise ValueError("x has values other than 0 and 1; expected binarised images "
+        raise ValueError(f"{name} has values other than 0 and 1; expected binarised images "
                          "(see vae.binarize): the bounds are for Bernoulli pixels.")
     return x
 
@@ -214,7 +254,10 @@ def neg_elbo(vae: VAE, x, *, seed: int = 0, batch_size: int = 500) -> dict[str, 
     (arrays of length n). The KL term is exact (closed form); the reconstruction term is a
     one-sample Monte-Carlo estimate drawn with ``seed``.
     """
-    x = _check_binary_images(x, vae)
+    vae = _check_vae(vae)
+    x = _binary_images("x", x, vae)
+    seed = check_seed("seed", seed)
+    batch_size = check_int("batch_size", batch_size, low=1)
     mu, log_var = _encode(vae, x, batch_size)
     kl = 0.5 * (np.exp(log_var) + mu ** 2 - 1.0 - log_var).sum(axis=1)
     eps = np.random.default_rng(seed).standard_normal(mu.shape)
@@ -232,9 +275,11 @@ def iwae_bound(vae: VAE, x, *, k: int = 100, seed: int = 0, chunk: int = 50) -> 
     the test negative log-likelihood from above. ``chunk`` images (× k samples) are decoded
     at a time.
     """
-    x = _check_binary_images(x, vae)
-    k = _positive_int("k", k)
-    chunk = _positive_int("chunk", chunk)
+    vae = _check_vae(vae)
+    x = _binary_images("x", x, vae)
+    k = check_int("k", k, low=1)
+    seed = check_seed("seed", seed)
+    chunk = check_int("chunk", chunk, low=1)
     mu, log_var = _encode(vae, x, 500)
     rng = np.random.default_rng(seed)
     d = mu.shape[1]
@@ -251,25 +296,34 @@ def iwae_bound(vae: VAE, x, *, k: int = 100, seed: int = 0, chunk: int = 50) -> 
         log_pz = -0.5 * (z ** 2 + _LOG_2PI).sum(axis=2)
         log_qz = -0.5 * (eps ** 2 + lv[:, None] + _LOG_2PI).sum(axis=2)
         log_w = log_px_z + log_pz - log_qz
-        top = log_w.max(axis=1, keepdims=True)
-        log_mean_w = top[:, 0] + np.log(np.exp(log_w - top).mean(axis=1))
-        out[start:start + n] = -log_mean_w
+        out[start:start + n] = np.log(k) - logsumexp(log_w, axis=1)   # −log mean exp
     return out
 
 
 # ---------------------------------------------------------------- generating images --
 def decode(vae: VAE, z) -> np.ndarray:
-    """Pixel probabilities σ(logits) (the Bernoulli means) for latent codes ``z``."""
-    z = np.asarray(z, dtype=np.float32)
+    """Pixel probabilities σ(logits) (the Bernoulli means) for latent codes ``z``.
+
+    Args:
+        vae: a ``VAE``.
+        z: ``(n, latent_dim)`` finite codes.
+
+    Returns:
+        ``(n, *image_shape)`` float32 in [0, 1] (σ computed stably: no overflow for any logit).
+    """
+    vae = _check_vae(vae)
+    z = check_array("z", z, dtype=np.float32)
     if z.ndim != 2 or z.shape[1] != vae.latent_dim:
         raise ValueError(f"z has shape {z.shape}; expected (n, {vae.latent_dim}).")
     logits = np.asarray(vae.decoder.predict(z, batch_size=500, verbose=0), np.float64)
-    return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+    return expit(logits).astype(np.float32)
 
 
 def sample_prior(vae: VAE, n: int, *, seed: int = 0) -> np.ndarray:
     """``n`` images decoded from z ~ N(0, I) (pixel probabilities)."""
-    n = _positive_int("n", n)
+    vae = _check_vae(vae)
+    n = check_int("n", n, low=1)
+    seed = check_seed("seed", seed)
     z = np.random.default_rng(seed).standard_normal((n, vae.latent_dim))
     return decode(vae, z)
 
@@ -282,11 +336,13 @@ def latent_grid(vae: VAE, n: int = 15, *, quantile: float = 0.05) -> np.ndarray:
     """
     from scipy.stats import norm
 
+    vae = _check_vae(vae)
     if vae.latent_dim != 2:
-        raise ValueError(f"the VAE has a {vae.latent_dim}-d latent space; latent_grid needs 2.")
-    n = _positive_int("n", n)
-    if not 0.0 < quantile < 0.5:
-        raise ValueError(f"quantile is {quantile!r}; expected a number in (0, 0.5).")
+        raise ValueError(f"vae has a {vae.latent_dim}-d latent space; latent_grid needs a "
+                         "2-d one (build_vae(..., latent_dim=2)).")
+    n = check_int("n", n, low=1)
+    quantile = check_real("quantile", quantile, low=0.0, high=0.5, low_open=True,
+                          high_open=True)
     ticks = norm.ppf(np.linspace(quantile, 1.0 - quantile, n))
     z = np.array([[z1, z2] for z2 in ticks[::-1] for z1 in ticks])
     return decode(vae, z)
@@ -297,14 +353,12 @@ def interpolate(vae: VAE, x_a, x_b, steps: int = 8) -> np.ndarray:
 
     ``x_a``, ``x_b``: batches of the same size; returns ``(n, steps, *image_shape)``.
     """
-    steps = _positive_int("steps", steps)
-    if steps < 2:
-        raise ValueError(f"steps is {steps}; expected at least 2 (the two end points).")
-    mu_a, _ = _encode(vae, _check_binary_images(x_a, vae), 500)
-    mu_b, _ = _encode(vae, _check_binary_images(x_b, vae), 500)
-    if mu_a.shape != mu_b.shape:
-        raise ValueError(f"x_a and x_b hold {len(mu_a)} and {len(mu_b)} images; expected "
-                         "the same number.")
+    vae = _check_vae(vae)
+    steps = check_int("steps", steps, low=2)     # the two end points at least
+    x_a, x_b = _binary_images("x_a", x_a, vae), _binary_images("x_b", x_b, vae)
+    check_same_shape("x_a", x_a, "x_b", x_b)      # the same number of images
+    mu_a, _ = _encode(vae, x_a, 500)
+    mu_b, _ = _encode(vae, x_b, 500)
     t = np.linspace(0.0, 1.0, steps)[None, :, None]
     z = (1 - t) * mu_a[:, None] + t * mu_b[:, None]
     images = decode(vae, z.reshape(-1, mu_a.shape[1]))

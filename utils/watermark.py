@@ -20,6 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validate import (check_array, check_bool, check_choice, check_images, check_int,
+                        check_real, check_same_shape, check_seed, check_str)
+
 TRAIN_WORDS = ("SAMPLE", "PROOF", "DRAFT", "STOCK", "photo", "Copyright", "PREVIEW", "studio",
                "COPY", "demo", "© 2024", "licensed", "WATERMARK", "archive", "PRIVATE",
                "imaging", "Getty", "shutter", "pixels", "NOT FOR SALE")
@@ -39,11 +42,10 @@ def font_path() -> Path:
 
 
 def render_text(text: str, height: int) -> np.ndarray:
-    """The anti-aliased shape of ``text``, ``height`` pixels tall: floats in [0, 1]."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError(f"text is {text!r}; expected a non-empty string.")
-    if isinstance(height, bool) or not isinstance(height, int) or height < 4:
-        raise ValueError(f"height is {height!r}; expected an integer >= 4 pixels.")
+    """The anti-aliased shape of ``text`` (a non-blank string), ``height`` pixels tall (an
+    integer >= 4): floats in [0, 1]."""
+    text = check_str("text", text)
+    height = check_int("height", height, low=4)
     return _render_text(text, height)
 
 
@@ -100,11 +102,8 @@ def render_logo(name: str, size: int) -> np.ndarray:
     ``ring``, ``star``, ``triangle``, ``cross`` and ``diamond_ring`` are drawn as line art; the
     ``skimage_logo`` is scikit-image's own logo (its alpha channel), bundled with the package.
     """
-    if isinstance(size, bool) or not isinstance(size, int) or size < 8:
-        raise ValueError(f"size is {size!r}; expected an integer >= 8 pixels.")
-    if name not in TRAIN_LOGOS + TEST_LOGOS:
-        raise ValueError(f"name is {name!r}; expected one of "
-                         f"{TRAIN_LOGOS + TEST_LOGOS}.")
+    check_choice("name", name, TRAIN_LOGOS + TEST_LOGOS)
+    size = check_int("size", size, low=8)
     return _render_logo(name, size)
 
 
@@ -159,25 +158,31 @@ def blend(image, shape_mask, colour, alpha: float):
     Returns:
         ``(J, A)``: the watermarked image and the per-pixel opacity map.
     """
-    image = np.asarray(image, dtype=np.float32)
-    shape_mask = np.asarray(shape_mask, dtype=np.float32)
-    colour = np.asarray(colour, dtype=np.float32)
-    if image.ndim != 3 or image.shape[-1] != 3:
-        raise ValueError(f"image has shape {image.shape}; expected (H, W, 3).")
-    if shape_mask.shape != image.shape[:2]:
-        raise ValueError(f"shape_mask has shape {shape_mask.shape}; expected "
-                         f"{image.shape[:2]} (the image's height and width).")
-    if colour.shape != (3,) or colour.min() < 0 or colour.max() > 1:
-        raise ValueError(f"colour is {colour.tolist()!r}; expected 3 values in [0, 1].")
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)) \
-            or not 0 <= alpha <= 1:
-        raise ValueError(f"alpha is {alpha!r}; expected a number in [0, 1].")
-    for name, a in (("image", image), ("shape_mask", shape_mask)):
-        if a.min() < 0 or a.max() > 1:
-            raise ValueError(f"{name} has values in [{a.min():.3g}, {a.max():.3g}]; "
-                             "expected [0, 1].")
+    image = _rgb_images("image", image, ndim=3)
+    shape_mask = check_images("shape_mask", shape_mask, ndim=2)
+    check_same_shape("shape_mask", shape_mask, "image", image, axes=slice(0, 2))
+    colour = _colours("colour", colour, (3,))
+    alpha = check_real("alpha", alpha, low=0, high=1)
     a_map = float(alpha) * shape_mask
     return a_map[..., None] * colour + (1.0 - a_map[..., None]) * image, a_map
+
+
+def _rgb_images(name: str, value, *, ndim: int) -> np.ndarray:
+    """float32 RGB images in [0, 1] of rank ``ndim`` (3: one image, 4: a batch)."""
+    value = check_images(name, value, ndim=ndim)
+    if value.shape[-1] != 3:
+        want = "(H, W, 3)" if ndim == 3 else "(N, H, W, 3)"
+        raise ValueError(f"{name} has shape {value.shape}; expected {want}: RGB images.")
+    return value
+
+
+def _colours(name: str, value, shape: tuple) -> np.ndarray:
+    """float32 RGB colours in [0, 1] of ``shape``."""
+    value = check_images(name, value, ndim=len(shape))
+    if value.shape != shape:
+        raise ValueError(f"{name} has shape {value.shape}; expected {shape}: RGB colours "
+                         "in [0, 1].")
+    return value
 
 
 @dataclass
@@ -190,6 +195,19 @@ class Watermarked:
     alpha: np.ndarray
     colour: np.ndarray
     names: tuple = ()
+
+    def __post_init__(self):
+        # shapes and finiteness only: the values are what ``apply`` computed
+        self.j = check_array("j", self.j, ndim=4, dtype=None)
+        self.clean = check_array("clean", self.clean, ndim=4, dtype=None)
+        check_same_shape("clean", self.clean, "j", self.j)
+        self.alpha = check_array("alpha", self.alpha, ndim=3, dtype=None)
+        check_same_shape("alpha", self.alpha, "j", self.j, axes=slice(0, 3))
+        self.colour = check_array("colour", self.colour, ndim=2, dtype=None)
+        if self.colour.shape != (len(self.j), 3):
+            raise ValueError(f"colour has shape {self.colour.shape}; expected "
+                             f"{(len(self.j), 3)}: one RGB colour per image.")
+        self.names = tuple(check_str(f"names[{i}]", n) for i, n in enumerate(self.names))
 
     @property
     def mask(self) -> np.ndarray:
@@ -208,12 +226,16 @@ class WatermarkSampler:
 
     def __init__(self, split: str = "train", *, alpha_range=ALPHA_RANGE, p_text: float = 0.6,
                  seed: int = 0):
-        if split not in ("train", "test"):
-            raise ValueError(f"split is {split!r}; expected 'train' or 'test'.")
-        lo, hi = alpha_range
-        if not 0 <= lo <= hi <= 1:
+        check_choice("split", split, ("train", "test"))
+        if len(check_array("alpha_range", alpha_range, ndim=1)) != 2:
+            raise ValueError(f"alpha_range is {alpha_range!r}; expected (low, high).")
+        lo, hi = (check_real(f"alpha_range[{i}]", v, low=0, high=1)
+                  for i, v in enumerate(alpha_range))
+        if lo > hi:
             raise ValueError(f"alpha_range is {alpha_range!r}; expected 0 <= low <= high <= 1.")
-        self.split, self.alpha_range, self.p_text = split, (float(lo), float(hi)), p_text
+        p_text = check_real("p_text", p_text, low=0, high=1)
+        seed = check_seed("seed", seed)
+        self.split, self.alpha_range, self.p_text = split, (lo, hi), p_text
         self.words = TRAIN_WORDS if split == "train" else TEST_WORDS
         self.logos = TRAIN_LOGOS if split == "train" else TEST_LOGOS
         self.rng = np.random.default_rng(seed)
@@ -222,6 +244,7 @@ class WatermarkSampler:
         """A random watermark shape placed on a ``size``×``size`` canvas, and its name."""
         from PIL import Image
 
+        size = check_int("size", size, low=1)
         rng = self.rng
         if rng.random() < self.p_text:
             name = str(rng.choice(self.words))
@@ -261,9 +284,11 @@ class WatermarkSampler:
         (the clean bundled images are 8-bit already); it is also what makes the oracle
         inversion imperfect where α is large.
         """
-        patches = np.asarray(patches, dtype=np.float32)
-        if patches.ndim != 4 or patches.shape[-1] != 3 or patches.shape[1] != patches.shape[2]:
-            raise ValueError(f"patches has shape {patches.shape}; expected (N, S, S, 3).")
+        patches = _rgb_images("patches", patches, ndim=4)
+        if patches.shape[1] != patches.shape[2]:
+            raise ValueError(f"patches has shape {patches.shape}; expected (N, S, S, 3): "
+                             "square patches.")
+        quantize = check_bool("quantize", quantize)
         out, alphas, colours, names = [], [], [], []
         for p in patches:
             m, name = self.shape(p.shape[0])
@@ -281,16 +306,14 @@ class WatermarkSampler:
         """``n_marks`` watermarks, each drawn on a ``mark_size`` canvas, blended one after the
         other at random places of one whole ``(H, W, 3)`` image. Returns a batch of one;
         ``alpha`` is the combined opacity 1 − Π(1 − Aₖ) and ``colour`` the last mark's."""
-        image = np.asarray(image, dtype=np.float32)
-        if image.ndim != 3 or image.shape[-1] != 3:
-            raise ValueError(f"image has shape {image.shape}; expected (H, W, 3).")
-        if isinstance(n_marks, bool) or not isinstance(n_marks, int) or n_marks < 1:
-            raise ValueError(f"n_marks is {n_marks!r}; expected a positive integer.")
+        image = _rgb_images("image", image, ndim=3)
+        n_marks = check_int("n_marks", n_marks, low=1)
         h, w = image.shape[:2]
-        if isinstance(mark_size, bool) or not isinstance(mark_size, int) \
-                or not 8 <= mark_size <= min(h, w):
-            raise ValueError(f"mark_size is {mark_size!r}; expected an integer from 8 to "
-                             f"{min(h, w)} (the image's smaller side).")
+        if min(h, w) < 8:
+            raise ValueError(f"image has shape {image.shape}; expected at least 8×8 pixels "
+                             "(the smallest mark).")
+        mark_size = check_int("mark_size", mark_size, low=8, high=min(h, w))  # smaller side
+        quantize = check_bool("quantize", quantize)
         j, keep, names, c = image.copy(), np.ones((h, w), np.float32), [], None
         for _ in range(n_marks):
             m, name = self.shape(mark_size)
@@ -317,15 +340,10 @@ def invert_blend(j, alpha, colour) -> np.ndarray:
     """Dekel et al.'s inversion ``I = (J − A·W) / (1 − A)`` with known opacity map ``alpha``
     ``(N, H, W)`` and colour ``colour`` ``(N, 3)``, clipped to [0, 1]. With the true A and W
     this is the oracle: only the 8-bit rounding of J, amplified by 1 / (1 − A), is left."""
-    j = np.asarray(j, dtype=np.float32)
-    alpha = np.asarray(alpha, dtype=np.float32)
-    colour = np.asarray(colour, dtype=np.float32)
-    if j.ndim != 4 or j.shape[-1] != 3:
-        raise ValueError(f"j has shape {j.shape}; expected (N, H, W, 3).")
-    if alpha.shape != j.shape[:3]:
-        raise ValueError(f"alpha has shape {alpha.shape}; expected {j.shape[:3]}.")
-    if colour.shape != (len(j), 3):
-        raise ValueError(f"colour has shape {colour.shape}; expected {(len(j), 3)}.")
+    j = _rgb_images("j", j, ndim=4)
+    alpha = check_images("alpha", alpha, ndim=3, unit_range=False)
+    check_same_shape("alpha", alpha, "j", j, axes=slice(0, 3))
+    colour = _colours("colour", colour, (len(j), 3))
     if alpha.min() < 0 or alpha.max() >= 1:
         raise ValueError(f"alpha has values in [{alpha.min():.3g}, {alpha.max():.3g}]; "
                          "expected [0, 1) (at A = 1 the image is gone).")

@@ -1,0 +1,326 @@
+"""Bad inputs to utils.data, utils.config, utils.report and utils.slides: each is refused
+with the right exception and a message naming the argument (no network, no Keras model)."""
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from utils import config, data, report, slides
+
+NB = "01_basic_autoencoder"
+NAN = float("nan")
+
+
+def _image(h=40, w=40, seed=0):
+    return np.random.default_rng(seed).random((h, w, 3)).astype(np.float32)
+
+
+def _split(n=10):
+    x, y = np.zeros((n, 28, 28, 1), np.float32), np.zeros(n, np.int64)
+    return data.Split(x, y, x, y, x, y, source="embedded", class_names=data.DIGIT_CLASSES)
+
+
+def _parts(k):
+    """``k`` (images, labels) pairs of one blank image each, flattened for Split(...)."""
+    return (np.zeros((1, 28, 28, 1), np.float32), np.zeros(1, np.int64)) * k
+
+
+def _cfg(mode="fast"):
+    return config.Setup(notebook=NB, mode=mode, seed=0, data_source="embedded",
+                        backend="tensorflow", budget={}, bars=config.BARS[NB])
+
+
+@contextlib.contextmanager
+def _env(**values):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _under_env(fn, **values):
+    def call():
+        with _env(**values):
+            return fn()
+    return call
+
+
+def _in_tmp(fn):
+    """Call ``fn(folder)`` with a fresh temporary folder."""
+    def call():
+        with tempfile.TemporaryDirectory() as folder:
+            return fn(Path(folder))
+    return call
+
+
+def _cached_mnist(**overrides):
+    """load_mnist('mnist') on a Keras cache holding an mnist.npz with ``overrides``."""
+    def fn(folder):
+        rng = np.random.default_rng(0)
+        arrays = dict(x_train=rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
+                      y_train=rng.integers(0, 10, 20, dtype=np.uint8),
+                      x_test=rng.integers(0, 256, (5, 28, 28), dtype=np.uint8),
+                      y_test=rng.integers(0, 10, 5, dtype=np.uint8))
+        arrays.update(overrides)
+        (folder / "datasets").mkdir()
+        np.savez(folder / "datasets" / "mnist.npz", **arrays)
+        with _env(KERAS_HOME=str(folder)):
+            return data.load_mnist("mnist", verbose=False)
+    return _in_tmp(fn)
+
+
+def _keras_home_is_a_file(folder):
+    home = folder / "keras_home"
+    home.write_text("")
+    with _env(KERAS_HOME=str(home)):
+        return data.load_mnist("mnist", verbose=False)
+
+
+CASES = [
+    # ------------------------------------------------------------------------ data --
+    ("Split.subset n_train 0", lambda: _split().subset(n_train=0), ValueError, "n_train is 0"),
+    ("Split.subset n_val float", lambda: _split().subset(n_val=2.0), TypeError, "n_val is 2.0"),
+    ("Split.subset n_test True", lambda: _split().subset(n_test=True), TypeError,
+     "n_test is True"),
+    ("Split.subset too many", lambda: _split().subset(n_train=11), ValueError,
+     "n_train is 11 but the train split has only 10"),
+    ("Split x 3-D", lambda: data.Split(np.zeros((4, 28, 28)), np.zeros(4), *_parts(2),
+                                       source="x", class_names=()),
+     ValueError, r"x_train has shape \(4, 28, 28\)"),
+    ("Split labels mismatch", lambda: data.Split(np.zeros((4, 28, 28, 1)), np.zeros(3),
+                                                 *_parts(2), source="x", class_names=()),
+     ValueError, "x_train has 4 images and y_train 3 labels"),
+    ("Split class_names list", lambda: data.Split(*_parts(3), source="x", class_names=["0"]),
+     TypeError, "class_names is"),
+    ("flatten 2-D", lambda: data.flatten(np.zeros((3, 784))), ValueError,
+     r"x has shape \(3, 784\)"),
+    ("flatten NaN", lambda: data.flatten(np.full((2, 4, 4, 1), NAN)), ValueError,
+     "x contains NaN"),
+    ("flatten empty batch", lambda: data.flatten(np.zeros((0, 28, 28, 1))), ValueError,
+     r"x has shape \(0, 28, 28, 1\)"),
+    ("flatten string", lambda: data.flatten("images"), TypeError, "x is 'images'"),
+    ("natural_image unknown", lambda: data.natural_image("lena"), ValueError,
+     "name is 'lena'"),
+    ("natural_image int", lambda: data.natural_image(3), TypeError, "name is 3"),
+    ("natural_images unknown split", lambda: data.natural_images("dev"), ValueError,
+     "split is 'dev'"),
+    ("natural_images None", lambda: data.natural_images(None), TypeError, "split is None"),
+    ("random_patches one array", lambda: data.random_patches(_image(), 2, 8), TypeError,
+     "images is an array"),
+    ("random_patches empty", lambda: data.random_patches([], 2, 8), ValueError,
+     "images is empty"),
+    ("random_patches 0..255", lambda: data.random_patches([_image() * 255], 2, 8), ValueError,
+     r"images\[0\] has values.*divide by 255"),
+    ("random_patches NaN", lambda: data.random_patches({"a": np.full((9, 9, 3), NAN)}, 2, 8),
+     ValueError, r"images\['a'\] contains NaN"),
+    ("random_patches grey", lambda: data.random_patches([_image()[..., 0]], 2, 8), ValueError,
+     r"images\[0\] has shape \(40, 40\)"),
+    ("random_patches batch in a list", lambda: data.random_patches([_image()[None]], 2, 8),
+     ValueError, r"images\[0\] has shape \(1, 40, 40, 3\)"),
+    ("random_patches two channels", lambda: data.random_patches([_image()[..., :2]], 2, 8),
+     ValueError, r"images\[0\] has shape \(40, 40, 2\); expected \(H, W, 3\)"),
+    ("random_patches n 0", lambda: data.random_patches([_image()], 0, 8), ValueError, "n is 0"),
+    ("random_patches n float", lambda: data.random_patches([_image()], 2.0, 8), TypeError,
+     "n is 2.0"),
+    ("random_patches size True", lambda: data.random_patches([_image()], 2, True), TypeError,
+     "size is True"),
+    ("random_patches size too big", lambda: data.random_patches([_image()], 2, 41), ValueError,
+     "size is 41"),
+    ("random_patches seed -1", lambda: data.random_patches([_image()], 2, 8, seed=-1),
+     ValueError, "seed is -1"),
+    ("random_patches seed float", lambda: data.random_patches([_image()], 2, 8, seed=1.5),
+     TypeError, "seed is 1.5"),
+    ("random_patches flips", lambda: data.random_patches([_image()], 2, 8, flips="yes"),
+     TypeError, "flips is 'yes'"),
+    ("load_mnist fashion", lambda: data.load_mnist("fashion_mnist"), ValueError,
+     "source is 'fashion_mnist'.*load_fashion_mnist"),
+    ("load_mnist unknown", lambda: data.load_mnist("kaggle"), ValueError, "source is 'kaggle'"),
+    ("load_mnist int source", lambda: data.load_mnist(5), TypeError, "source is 5"),
+    ("load_mnist timeout NaN", lambda: data.load_mnist("embedded", timeout=NAN), ValueError,
+     "timeout is NaN"),
+    ("load_mnist timeout 0", lambda: data.load_mnist("embedded", timeout=0), ValueError,
+     "timeout is 0"),
+    ("load_mnist timeout True", lambda: data.load_mnist("embedded", timeout=True), TypeError,
+     "timeout is True"),
+    ("load_mnist verbose", lambda: data.load_mnist("embedded", verbose="no"), TypeError,
+     "verbose is 'no'"),
+    ("load_mnist float images", _cached_mnist(
+        x_train=np.random.default_rng(0).random((20, 28, 28))), data.CacheError,
+     "training images of dtype float64.*Delete"),
+    ("load_mnist float labels", _cached_mnist(y_test=np.arange(5) * 1.0), data.CacheError,
+     "test labels of dtype float64"),
+    ("load_mnist one image", _cached_mnist(x_train=np.zeros((1, 28, 28), np.uint8),
+                                           y_train=np.zeros(1, np.uint8)), data.CacheError,
+     "holds 1 training images; expected at least 10"),
+    ("load_mnist KERAS_HOME a file", _in_tmp(_keras_home_is_a_file), data.DataError,
+     "is a file, not a folder"),
+    ("load_fashion_mnist mnist", lambda: data.load_fashion_mnist("mnist"), ValueError,
+     "source is 'mnist' but this loader reads 'fashion_mnist'"),
+    ("load_fashion_mnist timeout -1", lambda: data.load_fashion_mnist("embedded", timeout=-1),
+     ValueError, "timeout is -1"),
+    ("load_fashion_mnist verbose", lambda: data.load_fashion_mnist("embedded", verbose=None),
+     TypeError, "verbose is None"),
+    ("load unknown", lambda: data.load("cifar10"), ValueError, "source is 'cifar10'"),
+    ("load list", lambda: data.load(["mnist"]), TypeError, "source is"),
+    ("load verbose", lambda: data.load("embedded", verbose=1), TypeError, "verbose is 1"),
+    ("download timeout NaN", lambda: data.download("http://127.0.0.1:1/x", "x", timeout=NAN),
+     ValueError, "timeout is NaN"),
+    ("download timeout True", lambda: data.download("http://127.0.0.1:1/x", "x", timeout=True),
+     TypeError, "timeout is True"),
+    ("download url", lambda: data.download(None, "x"), TypeError, "url is None"),
+    ("download dest", lambda: data.download("http://127.0.0.1:1/x", 3), TypeError, "dest is 3"),
+    ("download sha256", lambda: data.download("http://127.0.0.1:1/x", "x", sha256=1),
+     TypeError, "sha256 is 1"),
+    # ---------------------------------------------------------------------- config --
+    ("resolve_mode unknown", lambda: config.resolve_mode("slow"), config.ConfigError,
+     "mode .AE_MODE. is 'slow'"),
+    ("resolve_mode int", lambda: config.resolve_mode(1), TypeError, "mode is 1"),
+    ("resolve_mode env", _under_env(config.resolve_mode, AE_MODE="quick"), config.ConfigError,
+     "AE_MODE.*'quick'"),
+    ("resolve_data_source unknown", lambda: config.resolve_data_source("full", "cifar"),
+     config.ConfigError, "AE_DATA.*'cifar'"),
+    ("resolve_data_source mode", lambda: config.resolve_data_source("medium", "auto"),
+     config.ConfigError, "mode is 'medium'"),
+    ("resolve_data_source int", lambda: config.resolve_data_source("full", 3), TypeError,
+     "data_source is 3"),
+    ("resolve_backend env", _under_env(config.resolve_backend, AE_BACKEND="mxnet",
+                                       KERAS_BACKEND="mxnet"),
+     config.ConfigError, "'mxnet'"),
+    ("resolve_max_train mode", lambda: config.resolve_max_train("medium"), config.ConfigError,
+     "mode is 'medium'"),
+    ("resolve_max_train env abc", _under_env(lambda: config.resolve_max_train("full"),
+                                             AE_MAX_TRAIN="abc"),
+     config.ConfigError, "AE_MAX_TRAIN is 'abc'"),
+    ("resolve_max_train env 0", _under_env(lambda: config.resolve_max_train("full"),
+                                           AE_MAX_TRAIN="0"),
+     config.ConfigError, "AE_MAX_TRAIN is '0'"),
+    ("seed_everything -1", lambda: config.seed_everything(-1), config.ConfigError,
+     "seed is -1"),
+    ("seed_everything True", lambda: config.seed_everything(True), TypeError, "seed is True"),
+    ("seed_everything float", lambda: config.seed_everything(1.5), TypeError, "seed is 1.5"),
+    ("get_budget notebook", lambda: config.get_budget("99_nothing", "fast"), config.ConfigError,
+     "notebook is '99_nothing'"),
+    ("get_budget notebook int", lambda: config.get_budget(1, "fast"), TypeError,
+     "notebook is 1"),
+    ("get_budget mode", lambda: config.get_budget(NB, "x"), config.ConfigError, "mode is 'x'"),
+    ("setup notebook", lambda: config.setup("99_nothing", verbose=False), config.ConfigError,
+     "notebook is '99_nothing'"),
+    ("setup seed -1", lambda: config.setup(NB, seed=-1, verbose=False), config.ConfigError,
+     "seed is -1"),
+    ("setup seed True", lambda: config.setup(NB, seed=True, verbose=False), TypeError,
+     "seed is True"),
+    ("setup mode", lambda: config.setup(NB, mode="slow", verbose=False), config.ConfigError,
+     "'slow'"),
+    ("setup data_source", lambda: config.setup(NB, data_source=5, verbose=False), TypeError,
+     "data_source is 5"),
+    ("setup verbose", lambda: config.setup(NB, verbose="yes"), TypeError, "verbose is 'yes'"),
+    ("setup AE_SEED -1", _under_env(lambda: config.setup(NB, verbose=False), AE_SEED="-1"),
+     config.ConfigError, "AE_SEED is '-1'"),
+    ("setup AE_SEED 1.5", _under_env(lambda: config.setup(NB, verbose=False), AE_SEED="1.5"),
+     config.ConfigError, "AE_SEED is '1.5'"),
+    ("Setup mode", lambda: config.Setup(NB, "slow", 0, "embedded", "tensorflow", {}, {}),
+     ValueError, "mode is 'slow'"),
+    ("Setup seed", lambda: config.Setup(NB, "fast", -2, "embedded", "tensorflow", {}, {}),
+     ValueError, "seed is -2"),
+    ("Setup backend", lambda: config.Setup(NB, "fast", 0, "embedded", "mxnet", {}, {}),
+     ValueError, "backend is 'mxnet'"),
+    ("Setup data_source", lambda: config.Setup(NB, "fast", 0, "kaggle", "jax", {}, {}),
+     ValueError, "data_source is 'kaggle'"),
+    ("Setup budget", lambda: config.Setup(NB, "fast", 0, "auto", "jax", [], {}), TypeError,
+     "budget is list"),
+    ("Setup.bar unknown", lambda: _cfg().bar("psnr"), KeyError, "name is 'psnr'"),
+    ("Setup.bar int", lambda: _cfg().bar(0), TypeError, "name is 0"),
+    # ---------------------------------------------------------------------- report --
+    ("passes op", lambda: report.passes(1.0, "<", 2.0), ValueError, "op is '<'"),
+    ("passes threshold NaN", lambda: report.passes(1.0, "<=", NAN), ValueError,
+     "threshold is NaN"),
+    ("passes value string", lambda: report.passes("1", "<=", 2.0), TypeError, "value is '1'"),
+    ("passes value bool", lambda: report.passes(True, ">=", 0.5), TypeError, "value is True"),
+    ("passes value array", lambda: report.passes(np.ones(3), ">=", 0.5), ValueError,
+     r"value is an array of shape \(3,\)"),
+    ("Report cfg", lambda: report.Report({"mode": "fast"}), TypeError, "expected the Setup"),
+    ("Report data_source", lambda: report.Report(_cfg(), data_source="kaggle"), ValueError,
+     "data_source is 'kaggle'"),
+    ("Report.record unknown", lambda: report.Report(_cfg()).record("psnr", 1.0), KeyError,
+     "name is 'psnr'"),
+    ("Report.record value", lambda: report.Report(_cfg()).record("min_principal_cosine", "hi"),
+     TypeError, "value for 'min_principal_cosine' is 'hi'"),
+    ("Report.record bool", lambda: report.Report(_cfg()).record("min_principal_cosine", True),
+     TypeError, "value for 'min_principal_cosine' is True"),
+    ("Report.record None", lambda: report.Report(_cfg()).record("min_principal_cosine", None),
+     TypeError, "value for 'min_principal_cosine' is None"),
+    ("Report.note name", lambda: report.Report(_cfg()).note("", 1.0, "x"), ValueError,
+     "name is ''"),
+    ("Report.note text", lambda: report.Report(_cfg()).note("n", 1.0, None), TypeError,
+     "text is None"),
+    ("Report.note value", lambda: report.Report(_cfg()).note("n", "many", "x"), TypeError,
+     "value for 'n' is 'many'"),
+    ("Report.note bar", lambda: report.Report(_cfg()).note("min_principal_cosine", 1.0, "x"),
+     ValueError, "has a bar"),
+    ("Table not a list", lambda: report.Table({"a": 1}), TypeError, "rows is"),
+    ("Table empty", lambda: report.Table([]), ValueError, "rows is empty"),
+    ("Table row not a dict", lambda: report.Table([dict(a=1), (1,)]), TypeError,
+     r"rows\[1\] is \(1,\)"),
+    ("Table columns differ", lambda: report.Table([dict(a=1), dict(b=2)]), ValueError,
+     "row 1 has columns"),
+    ("Table digits 0", lambda: report.Table([dict(a=1.0)], digits=0), ValueError,
+     "digits is 0"),
+    ("Table digits float", lambda: report.Table([dict(a=1.0)], digits=3.0), TypeError,
+     "digits is 3.0"),
+    ("Table title", lambda: report.Table([dict(a=1.0)], title=1), TypeError, "title is 1"),
+    # ---------------------------------------------------------------------- slides --
+    ("slide_type str", lambda: slides.slide_type("# T"), TypeError, "cell is '# T'"),
+    ("slide_type no keys", lambda: slides.slide_type({}), ValueError, "cell has keys"),
+    ("slide_type cell_type", lambda: slides.slide_type({"cell_type": "md", "source": ""}),
+     ValueError, r"cell\['cell_type'\] is 'md'"),
+    ("tag_notebook list", lambda: slides.tag_notebook([]), TypeError, "nb is"),
+    ("tag_notebook cell", lambda: slides.tag_notebook({"cells": [1]}), TypeError,
+     r"nb.cells\[0\] is 1"),
+    ("untagged_cells None", lambda: slides.untagged_cells(None), TypeError, "nb is None"),
+    ("loaded_urls None", lambda: slides.loaded_urls(None), TypeError, "html is None"),
+    ("remote_loads bytes", lambda: slides.remote_loads(b"<p>"), TypeError, "html is b'<p>'"),
+    ("copy_assets dest", lambda: slides.copy_assets(3), TypeError, "dest is 3"),
+    ("copy_assets node_modules", lambda: slides.copy_assets("out", node_modules=""),
+     ValueError, "node_modules is ''"),
+    ("copy_assets missing npm", _in_tmp(lambda f: slides.copy_assets(f, f / "none")),
+     FileNotFoundError, "npm ci --prefix slides"),
+    ("export_deck missing", lambda: slides.export_deck("no/such.ipynb", "out"),
+     FileNotFoundError, "notebook is 'no/such.ipynb'"),
+    ("export_deck int", lambda: slides.export_deck(1, "out"), TypeError, "notebook is 1"),
+    ("main str", lambda: slides.main("--tag"), TypeError, "argv is '--tag'"),
+    ("main non-str", lambda: slides.main(["--out", 1]), TypeError, r"argv\[1\] is 1"),
+]
+
+COVERED = {
+    "data.Split", "data.flatten", "data.natural_image", "data.natural_images",
+    "data.random_patches", "data.load_mnist", "data.load_fashion_mnist", "data.load",
+    "data.download", "data.DataError", "data.CacheError",
+    "config.resolve_mode", "config.resolve_data_source", "config.resolve_backend",
+    "config.resolve_max_train", "config.seed_everything", "config.get_budget", "config.setup",
+    "config.Setup", "config.ConfigError",
+    "report.passes", "report.Report", "report.Table",
+    "slides.slide_type", "slides.tag_notebook", "slides.untagged_cells", "slides.copy_assets",
+    "slides.loaded_urls", "slides.remote_loads", "slides.export_deck", "slides.main",
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input(case):
+    _, call, expected, regex = case
+    with pytest.raises(expected, match=regex):
+        call()
+
+
+def test_cases_have_unique_ids():
+    ids = [c[0] for c in CASES]
+    assert len(ids) == len(set(ids))

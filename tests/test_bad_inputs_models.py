@@ -1,0 +1,432 @@
+"""Bad inputs to vae, fewlabels and watermark: each call must fail with the right exception
+type and a message that names the argument (and says what is expected).
+
+``COVERED`` lists every public name these CASES exercise; ``test_every_public_name_is_covered``
+checks that it is every public function and class the three modules define
+(``watermark.font_path`` takes no argument, and being cached it is not a plain function).
+"""
+
+import functools
+import inspect
+
+import keras
+import numpy as np
+import pytest
+
+from utils import fewlabels, models, vae, watermark
+
+MODULES = (vae, fewlabels, watermark)
+
+V, T = ValueError, TypeError
+NAN = float("nan")
+
+# small valid inputs; each case spoils one argument
+BIN = (np.arange(32).reshape(2, 4, 4, 1) % 3 == 0).astype("float32")   # binary images
+GREY = np.full((2, 4, 4, 1), 0.5, "float32")
+B255 = np.full((2, 4, 4, 1), 128.0)                   # 8-bit pixels, not divided by 255
+Z = np.zeros((3, 2))
+
+Y = np.repeat(np.arange(3), 10)                       # 3 classes of 10
+X = np.random.default_rng(0).normal(size=(30, 6)).astype("float32")
+IDX = np.arange(30)
+
+RGB = np.full((16, 16, 3), 0.5, "float32")
+PATCHES = np.full((2, 16, 16, 3), 0.5, "float32")
+MASK = np.ones((16, 16), "float32")
+ALPHA = np.full((2, 16, 16), 0.3, "float32")
+COLOURS = np.ones((2, 3), "float32")
+
+
+def with_nan(a):
+    a = np.array(a, dtype=float)
+    a.flat[0] = np.nan
+    return a
+
+
+@functools.cache
+def tiny_vae(latent_dim=2):
+    return vae.build_vae((4, 4, 1), latent_dim=latent_dim, kind="dense", widths=(4,), seed=0)
+
+
+@functools.cache
+def runner():
+    keras.utils.set_random_seed(0)
+    clf = models.build_classifier((6,), code_dim=3, hidden=(), n_classes=3)
+    return fewlabels.ReusableClassifier(clf, max_epochs=1)
+
+
+def fit(**kwargs):
+    r = runner()
+    args = dict(weights=r.model.get_weights(), learning_rate=1e-2, x=X[:20], y=Y[:20],
+                x_val=X[20:], y_val=Y[20:], seed=0)
+    args.update(kwargs)
+    return r.fit(args.pop("weights"), args.pop("learning_rate"), args.pop("x"), args.pop("y"),
+                 args.pop("x_val"), args.pop("y_val"), **args)
+
+
+def logistic(**kwargs):
+    args = dict(f_train=X[:20], y_train=Y[:20], f_val=X[20:], y_val=Y[20:], Cs=(1.0,))
+    args.update(kwargs)
+    return fewlabels.fit_logistic(**args)
+
+
+@functools.cache
+def encoder():
+    return keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)])
+
+
+def experiment(**kwargs):
+    args = dict(x_train=X, y_train=Y, x_test=X[:9], y_test=Y[:9], encoder=encoder(),
+                make_classifier=lambda: None, budgets=(6,), seeds=(0,), learning_rates=(1e-2,),
+                verbose=False)
+    args.update(kwargs)
+    return fewlabels.label_budget_experiment(**args)
+
+
+def blend(**kwargs):
+    args = dict(image=RGB, shape_mask=MASK, colour=[1, 1, 1], alpha=0.5)
+    args.update(kwargs)
+    return watermark.blend(**args)
+
+
+def watermarked(**kwargs):
+    args = dict(j=PATCHES, clean=PATCHES, alpha=ALPHA, colour=COLOURS, names=("a", "b"))
+    args.update(kwargs)
+    return watermark.Watermarked(**args)
+
+
+def sampler(**kwargs):
+    return watermark.WatermarkSampler("train", **kwargs)
+
+
+ROWS = [dict(budget=6, method="m", test_accuracy=0.5), dict(budget=6, method="m",
+                                                            test_accuracy=0.7)]
+
+CASES = [
+    # ---- vae
+    ("binarize-255", lambda: vae.binarize(B255), V, r"x has values in \[128, 128\].*divide by 255"),
+    ("binarize-nan", lambda: vae.binarize(with_nan(GREY)), V, "x contains NaN"),
+    ("binarize-empty", lambda: vae.binarize(np.zeros((0, 4, 4, 1))), V, r"x has shape \(0, 4, 4, 1\)"),
+    ("binarize-str", lambda: vae.binarize("abc"), T, "x is 'abc'"),
+    ("binarize-scalar", lambda: vae.binarize(0.5), V, "x is a scalar"),
+    ("binarize-method", lambda: vae.binarize(GREY, "round"), V, "method is 'round'"),
+    ("binarize-seed-float", lambda: vae.binarize(GREY, "sample", seed=1.5), T, "seed is 1.5"),
+    ("binarize-seed-none", lambda: vae.binarize(GREY, "sample"), V, "seed is None"),
+    ("kl_standard_normal-shape", lambda: vae.kl_standard_normal(np.zeros((2, 3)), np.zeros((2, 4))),
+     V, r"mu has shape \(2, 3\) and log_var \(2, 4\)"),
+    ("kl_standard_normal-nan", lambda: vae.kl_standard_normal(Z, with_nan(Z)), V,
+     "log_var contains NaN"),
+    ("kl_standard_normal-scalar", lambda: vae.kl_standard_normal(0.0, 0.0), V, "mu is a scalar"),
+    ("kl_standard_normal-str", lambda: vae.kl_standard_normal("a", Z), T, "mu is 'a'"),
+    ("bernoulli_nll-shape", lambda: vae.bernoulli_nll(BIN, np.zeros((2, 4, 4, 2), "float32")), V,
+     r"x has shape \(2, 4, 4, 1\) and logits \(2, 4, 4, 2\)"),
+    ("bernoulli_nll-255", lambda: vae.bernoulli_nll(B255, np.zeros((2, 4, 4, 1), "float32")), V,
+     "divide by 255"),
+    ("bernoulli_nll-1d", lambda: vae.bernoulli_nll(np.zeros(4), np.zeros(4)), V, r"x has shape \(4,\)"),
+    ("bernoulli_nll-nan", lambda: vae.bernoulli_nll(BIN, with_nan(BIN)), V, "logits contains NaN"),
+    ("Sampling-beta-nan", lambda: vae.Sampling(beta=NAN), V, "beta is NaN"),
+    ("Sampling-beta-negative", lambda: vae.Sampling(beta=-1), V, r"beta is -1; expected a number >= 0"),
+    ("Sampling-beta-str", lambda: vae.Sampling(beta="1"), T, "beta is '1'"),
+    ("Sampling-seed-negative", lambda: vae.Sampling(seed=-1), V, "seed is -1"),
+    ("Sampling-seed-float", lambda: vae.Sampling(seed=1.5), T, "seed is 1.5"),
+    ("Sampling-call-three", lambda: vae.Sampling()([Z, Z, Z]), T, r"Sampling takes \[mu, log_var\]"),
+    ("Sampling-call-shape", lambda: vae.Sampling()([np.zeros((2, 3), "float32"),
+                                                     np.zeros((2, 4), "float32")]), V,
+     r"mu has shape \(2, 3\) and log_var \(2, 4\)"),
+    ("VAE-str", lambda: vae.VAE("enc", tiny_vae().decoder, tiny_vae().model), T,
+     "encoder is str; expected a keras.Model"),
+    ("build_vae-latent-0", lambda: vae.build_vae(latent_dim=0), V, "latent_dim is 0"),
+    ("build_vae-latent-float", lambda: vae.build_vae(latent_dim=2.0), T, "latent_dim is 2.0"),
+    ("build_vae-widths-0", lambda: vae.build_vae(widths=(32, 0)), V, r"widths\[1\] is 0"),
+    ("build_vae-widths-str", lambda: vae.build_vae(widths="32"), T, "widths is '32'"),
+    ("build_vae-widths-empty", lambda: vae.build_vae(widths=()), V, r"widths is \(\)"),
+    ("build_vae-kind", lambda: vae.build_vae(kind="rnn"), V, "kind is 'rnn'"),
+    ("build_vae-beta-nan", lambda: vae.build_vae(beta=NAN), V, "beta is NaN"),
+    ("build_vae-beta-negative", lambda: vae.build_vae(beta=-0.5), V, "beta is -0.5"),
+    ("build_vae-shape-2d", lambda: vae.build_vae((28, 28)), V, r"input_shape is \(28, 28\)"),
+    ("build_vae-shape-4d", lambda: vae.build_vae((1, 28, 28, 1)), V,
+     r"input_shape is \(1, 28, 28, 1\); expected \(height, width, channels\)"),
+    ("build_vae-shape-float", lambda: vae.build_vae((28.0, 28, 1)), T, r"input_shape\[0\] is 28.0"),
+    ("build_vae-shape-divisible", lambda: vae.build_vae((30, 30, 1)), V, "divisible by 4"),
+    ("build_vae-seed", lambda: vae.build_vae(seed=-1), V, "seed is -1"),
+    ("build_vae-name", lambda: vae.build_vae(name=""), V, "name is ''"),
+    ("neg_elbo-keras-model", lambda: vae.neg_elbo(tiny_vae().model, BIN), T,
+     "vae is Functional; expected a vae.VAE"),
+    ("neg_elbo-grey", lambda: vae.neg_elbo(tiny_vae(), GREY), V, "x has values other than 0 and 1"),
+    ("neg_elbo-255", lambda: vae.neg_elbo(tiny_vae(), B255), V, "divide by 255"),
+    ("neg_elbo-shape", lambda: vae.neg_elbo(tiny_vae(), np.zeros((2, 5, 5, 1))), V,
+     r"x has shape \(2, 5, 5, 1\); expected \(n, 4, 4, 1\)"),
+    ("neg_elbo-3d", lambda: vae.neg_elbo(tiny_vae(), BIN[..., 0]), V, r"x has shape \(2, 4, 4\)"),
+    ("neg_elbo-empty", lambda: vae.neg_elbo(tiny_vae(), BIN[:0]), V, r"x has shape \(0, 4, 4, 1\)"),
+    ("neg_elbo-nan", lambda: vae.neg_elbo(tiny_vae(), with_nan(BIN)), V, "x contains NaN"),
+    ("neg_elbo-batch_size", lambda: vae.neg_elbo(tiny_vae(), BIN, batch_size=0), V, "batch_size is 0"),
+    ("neg_elbo-seed", lambda: vae.neg_elbo(tiny_vae(), BIN, seed=0.5), T, "seed is 0.5"),
+    ("iwae_bound-k-0", lambda: vae.iwae_bound(tiny_vae(), BIN, k=0), V, r"k is 0; expected an integer >= 1"),
+    ("iwae_bound-k-float", lambda: vae.iwae_bound(tiny_vae(), BIN, k=10.0), T, "k is 10.0"),
+    ("iwae_bound-chunk", lambda: vae.iwae_bound(tiny_vae(), BIN, chunk=0), V, "chunk is 0"),
+    ("iwae_bound-seed", lambda: vae.iwae_bound(tiny_vae(), BIN, seed=-3), V, "seed is -3"),
+    ("iwae_bound-vae", lambda: vae.iwae_bound(None, BIN), T, "vae is NoneType"),
+    ("iwae_bound-grey", lambda: vae.iwae_bound(tiny_vae(), GREY), V, "binarised"),
+    ("decode-shape", lambda: vae.decode(tiny_vae(), np.zeros((3, 5))), V,
+     r"z has shape \(3, 5\); expected \(n, 2\)"),
+    ("decode-1d", lambda: vae.decode(tiny_vae(), np.zeros(2)), V, r"z has shape \(2,\)"),
+    ("decode-empty", lambda: vae.decode(tiny_vae(), np.zeros((0, 2))), V, r"z has shape \(0, 2\)"),
+    ("decode-nan", lambda: vae.decode(tiny_vae(), with_nan(Z)), V, "z contains NaN"),
+    ("decode-vae", lambda: vae.decode(tiny_vae().decoder, Z), T, "vae is Functional"),
+    ("sample_prior-n-0", lambda: vae.sample_prior(tiny_vae(), 0), V, "n is 0"),
+    ("sample_prior-n-float", lambda: vae.sample_prior(tiny_vae(), 3.0), T, "n is 3.0"),
+    ("sample_prior-seed", lambda: vae.sample_prior(tiny_vae(), 3, seed="0"), T, "seed is '0'"),
+    ("latent_grid-quantile-nan", lambda: vae.latent_grid(tiny_vae(), quantile=NAN), V, "quantile is NaN"),
+    ("latent_grid-quantile-half", lambda: vae.latent_grid(tiny_vae(), quantile=0.5), V,
+     r"quantile is 0.5; expected a number in \(0, 0.5\)"),
+    ("latent_grid-n-0", lambda: vae.latent_grid(tiny_vae(), 0), V, "n is 0"),
+    ("latent_grid-3d", lambda: vae.latent_grid(tiny_vae(3)), V, "vae has a 3-d latent space; latent_grid needs a 2-d one"),
+    ("interpolate-steps-1", lambda: vae.interpolate(tiny_vae(), BIN, BIN, steps=1), V,
+     r"steps is 1; expected an integer >= 2"),
+    ("interpolate-steps-float", lambda: vae.interpolate(tiny_vae(), BIN, BIN, steps=4.0), T,
+     "steps is 4.0"),
+    ("interpolate-mismatch", lambda: vae.interpolate(tiny_vae(), BIN, BIN[:1]), V,
+     r"x_a has shape \(2, 4, 4, 1\) and x_b \(1, 4, 4, 1\)"),
+    ("interpolate-grey", lambda: vae.interpolate(tiny_vae(), BIN, GREY), V,
+     "x_b has values other than 0 and 1"),
+    ("interpolate-vae", lambda: vae.interpolate([1], BIN, BIN), T, "vae is list"),
+    # ---- fewlabels
+    ("balanced_indices-y-float", lambda: fewlabels.balanced_indices(Y * 1.0, 6, seed=0), T,
+     "y has dtype float64; expected integer class labels"),
+    ("balanced_indices-y-2d", lambda: fewlabels.balanced_indices(Y.reshape(3, 10), 6, seed=0), V,
+     r"y has shape \(3, 10\)"),
+    ("balanced_indices-y-empty", lambda: fewlabels.balanced_indices(Y[:0], 6, seed=0), V,
+     r"y has shape \(0,\)"),
+    ("balanced_indices-n-multiple", lambda: fewlabels.balanced_indices(Y, 7, seed=0), V,
+     "n is 7; expected a positive multiple of the 3 classes"),
+    ("balanced_indices-n-0", lambda: fewlabels.balanced_indices(Y, 0, seed=0), V, "n is 0"),
+    ("balanced_indices-n-float", lambda: fewlabels.balanced_indices(Y, 6.0, seed=0), T, "n is 6.0"),
+    ("balanced_indices-n-bool", lambda: fewlabels.balanced_indices(Y, True, seed=0), T, "n is True"),
+    ("balanced_indices-n-short", lambda: fewlabels.balanced_indices(Y, 33, seed=0), V, "class 0 has 10"),
+    ("balanced_indices-seed-none", lambda: fewlabels.balanced_indices(Y, 6, seed=None), T, "seed is None"),
+    ("carve_validation-fraction-nan", lambda: fewlabels.carve_validation(Y, IDX, NAN, seed=0), V,
+     "val_fraction is NaN"),
+    ("carve_validation-fraction-0", lambda: fewlabels.carve_validation(Y, IDX, 0, seed=0), V,
+     r"val_fraction is 0; expected a number in \(0, 1\)"),
+    ("carve_validation-fraction-str", lambda: fewlabels.carve_validation(Y, IDX, "0.2", seed=0), T,
+     "val_fraction is '0.2'"),
+    ("carve_validation-indices-range", lambda: fewlabels.carve_validation(Y, IDX + 5, 0.2, seed=0),
+     V, r"indices has values in \[5, 34\]"),
+    ("carve_validation-indices-repeated", lambda: fewlabels.carve_validation(
+        Y, np.r_[IDX, 0], 0.2, seed=0), V, "indices has repeated entries"),
+    ("carve_validation-indices-float", lambda: fewlabels.carve_validation(Y, IDX * 1.0, 0.2, seed=0),
+     T, "indices has dtype float64; expected integer indices"),
+    ("carve_validation-seed-generator", lambda: fewlabels.carve_validation(
+        Y, IDX, 0.2, seed=np.random.default_rng(0)), T, "seed is Generator.*expected an integer"),
+    ("carve_validation-seed-big", lambda: fewlabels.carve_validation(Y, IDX, 0.2, seed=2 ** 32), V,
+     r"seed is 4294967296; expected an integer below 2\*\*32"),
+    ("carve_validation-one-per-class", lambda: fewlabels.carve_validation(
+        Y, np.r_[0, 10:30], 0.2, seed=0), V, "class 0 has 1 labelled example"),
+    ("ReusableClassifier-model", lambda: fewlabels.ReusableClassifier("mlp"), T,
+     "model is str; expected a keras.Model"),
+    ("ReusableClassifier-batch_size", lambda: fewlabels.ReusableClassifier(
+        runner().model, batch_size=0), V, "batch_size is 0"),
+    ("ReusableClassifier-max_epochs", lambda: fewlabels.ReusableClassifier(
+        runner().model, max_epochs=10.0), T, "max_epochs is 10.0"),
+    ("ReusableClassifier-patience", lambda: fewlabels.ReusableClassifier(
+        runner().model, patience=True), T, "patience is True"),
+    ("ReusableClassifier.fit-lr-nan", lambda: fit(learning_rate=NAN), V, "learning_rate is NaN"),
+    ("ReusableClassifier.fit-lr-0", lambda: fit(learning_rate=0), V,
+     "learning_rate is 0; expected a number > 0"),
+    ("ReusableClassifier.fit-x-nan", lambda: fit(x=with_nan(X[:20])), V, "x contains NaN"),
+    ("ReusableClassifier.fit-x-empty", lambda: fit(x=X[:0], y=Y[:0]), V, r"x has shape \(0, 6\)"),
+    ("ReusableClassifier.fit-y-length", lambda: fit(y=Y[:19]), V, "y has 19 labels; expected 20"),
+    ("ReusableClassifier.fit-y-float", lambda: fit(y=Y[:20] * 1.0), T, "y has dtype float64"),
+    ("ReusableClassifier.fit-y_val-length", lambda: fit(y_val=Y[:3]), V, "y_val has 3 labels"),
+    ("ReusableClassifier.fit-x_val-shape", lambda: fit(x_val=X[20:, :5]), V,
+     r"x has shape \(20, 6\) and x_val \(10, 5\)"),
+    ("ReusableClassifier.fit-weights-none", lambda: fit(weights=None), T, "weights is None"),
+    ("ReusableClassifier.fit-weights-length", lambda: fit(weights=runner().model.get_weights()[:1]),
+     V, r"weights holds 1 array\(s\); expected 4"),
+    ("ReusableClassifier.fit-weights-shape", lambda: fit(
+        weights=[np.zeros((5, 3))] + runner().model.get_weights()[1:]), V,
+     r"weights\[0\] has shape \(5, 3\); expected \(6, 3\)"),
+    ("ReusableClassifier.fit-weights-nan", lambda: fit(
+        weights=[with_nan(np.zeros((6, 3)))] + runner().model.get_weights()[1:]), V,
+     r"weights\[0\] contains NaN"),
+    ("ReusableClassifier.fit-seed-none", lambda: fit(seed=None), T, "seed is None"),
+    ("ReusableClassifier.accuracy-y-length", lambda: runner().accuracy(X, Y[:5]), V,
+     "y has 5 labels; expected 30"),
+    ("ReusableClassifier.accuracy-x-nan", lambda: runner().accuracy(with_nan(X), Y), V,
+     "x contains NaN"),
+    ("fit_logistic-Cs-nan", lambda: logistic(Cs=(1.0, NAN)), V, "Cs contains NaN"),
+    ("fit_logistic-Cs-empty", lambda: logistic(Cs=()), V, r"Cs has shape \(0,\)"),
+    ("fit_logistic-Cs-negative", lambda: logistic(Cs=(-1.0,)), V, r"Cs\[0\] is -1; expected a number > 0"),
+    ("fit_logistic-Cs-str", lambda: logistic(Cs="1"), T, "Cs is '1'"),
+    ("fit_logistic-length", lambda: logistic(y_train=Y[:19]), V, "y_train has 19 labels; expected 20"),
+    ("fit_logistic-val-length", lambda: logistic(f_val=X[:4]), V, "y_val has 10 labels; expected 4"),
+    ("fit_logistic-columns", lambda: logistic(f_val=X[20:, :4]), V,
+     r"f_train has shape \(20, 6\) and f_val \(10, 4\)"),
+    ("fit_logistic-1d", lambda: logistic(f_train=X[:20, 0]), V, r"f_train has shape \(20,\)"),
+    ("fit_logistic-images", lambda: logistic(f_train=X[:20].reshape(20, 2, 3)), V,
+     r"f_train has shape \(20, 2, 3\); expected \(examples, features\)"),
+    ("fit_logistic-nan", lambda: logistic(f_train=with_nan(X[:20])), V, "f_train contains NaN"),
+    ("fit_logistic-max_iter", lambda: logistic(max_iter=0), V, "max_iter is 0"),
+    ("mean_std-nan", lambda: fewlabels.mean_std([0.5, NAN]), V, "values contains NaN"),
+    ("mean_std-empty", lambda: fewlabels.mean_std([]), V, r"values has shape \(0,\)"),
+    ("mean_std-2d", lambda: fewlabels.mean_std([[0.5, 0.6]]), V, r"values has shape \(1, 2\)"),
+    ("mean_std-str", lambda: fewlabels.mean_std("0.5"), T, "values is '0.5'"),
+    ("compare-nan", lambda: fewlabels.compare([0.9, NAN], [0.8, 0.7]), V, "a contains NaN"),
+    ("compare-inf", lambda: fewlabels.compare([0.9, 0.8], [0.8, np.inf]), V, "b contains infinite"),
+    ("compare-one-seed", lambda: fewlabels.compare([0.9], [0.8, 0.7]), V, "at least 2 seeds"),
+    ("compare-paired-lengths", lambda: fewlabels.compare([0.9, 0.8, 0.7], [0.8, 0.7], paired=True),
+     V, "one of each per seed"),
+    ("compare-paired-str", lambda: fewlabels.compare([0.9, 0.8], [0.8, 0.7], paired="yes"), T,
+     "paired is 'yes'"),
+    ("compare-2d", lambda: fewlabels.compare([[0.9, 0.8]], [0.8, 0.7]), V, r"a has shape \(1, 2\)"),
+    ("label_budget_experiment-budgets-empty", lambda: experiment(budgets=()), V, r"budgets is \(\)"),
+    ("label_budget_experiment-budget-multiple", lambda: experiment(budgets=(6, 7)), V, "n is 7"),
+    ("label_budget_experiment-budget-carve", lambda: experiment(budgets=(3,)), V,
+     "class 0 has 1 labelled example"),
+    ("label_budget_experiment-seeds", lambda: experiment(seeds=(-1,)), V, r"seeds\[0\] is -1"),
+    ("label_budget_experiment-seeds-big", lambda: experiment(seeds=(0, 2 ** 40)), V,
+     r"seeds\[1\] is 1099511627776; expected an integer below 2\*\*32"),
+    ("label_budget_experiment-seeds-int", lambda: experiment(seeds=0), T, "seeds is 0"),
+    ("label_budget_experiment-lr-nan", lambda: experiment(learning_rates=(NAN,)), V,
+     "learning_rates contains NaN"),
+    ("label_budget_experiment-lr-negative", lambda: experiment(learning_rates=(1e-2, -1e-3)), V,
+     r"learning_rates\[1\] is -0.001"),
+    ("label_budget_experiment-val_fraction", lambda: experiment(val_fraction=0.0), V,
+     "val_fraction is 0"),
+    ("label_budget_experiment-encoder", lambda: experiment(encoder=None), T, "encoder is NoneType"),
+    ("label_budget_experiment-make_classifier", lambda: experiment(make_classifier=3), T,
+     "make_classifier is 3"),
+    ("label_budget_experiment-y_train", lambda: experiment(y_train=Y[:20]), V,
+     "y_train has 20 labels; expected 30"),
+    ("label_budget_experiment-x_test", lambda: experiment(x_test=X[:9, :5]), V,
+     r"x_train has shape \(30, 6\) and x_test \(9, 5\)"),
+    ("label_budget_experiment-x_train-nan", lambda: experiment(x_train=with_nan(X)), V,
+     "x_train contains NaN"),
+    ("label_budget_experiment-patience", lambda: experiment(patience=0), V, "patience is 0"),
+    ("label_budget_experiment-Cs", lambda: experiment(Cs=(0.0,)), V, r"Cs\[0\] is 0"),
+    ("label_budget_experiment-verbose", lambda: experiment(verbose="no"), T, "verbose is 'no'"),
+    ("summarize-empty", lambda: fewlabels.summarize([]), V, "rows is empty"),
+    ("summarize-dict", lambda: fewlabels.summarize(ROWS[0]), T, "rows is"),
+    ("summarize-row-list", lambda: fewlabels.summarize([[6, "m", 0.5]]), T, r"rows\[0\] is \[6"),
+    ("summarize-missing", lambda: fewlabels.summarize([dict(budget=6, method="m")]), V,
+     r"rows\[0\] has no 'test_accuracy'"),
+    ("summarize-nan", lambda: fewlabels.summarize([ROWS[0], dict(ROWS[1], test_accuracy=NAN)]), V,
+     r"rows\[1\]\['test_accuracy'\] is NaN"),
+    # ---- watermark
+    ("render_text-empty", lambda: watermark.render_text("", 20), V, "text is ''"),
+    ("render_text-int", lambda: watermark.render_text(3, 20), T, "text is 3"),
+    ("render_text-height", lambda: watermark.render_text("DRAFT", 3), V,
+     "height is 3; expected an integer >= 4"),
+    ("render_text-height-float", lambda: watermark.render_text("DRAFT", 20.0), T, "height is 20.0"),
+    ("render_logo-name", lambda: watermark.render_logo("heart", 24), V, "name is 'heart'"),
+    ("render_logo-size", lambda: watermark.render_logo("star", 4), V, "size is 4; expected an integer >= 8"),
+    ("render_logo-size-float", lambda: watermark.render_logo("star", 24.0), T, "size is 24.0"),
+    ("blend-alpha-nan", lambda: blend(alpha=NAN), V, "alpha is NaN"),
+    ("blend-alpha-big", lambda: blend(alpha=1.5), V, r"alpha is 1.5; expected a number in \[0, 1\]"),
+    ("blend-alpha-str", lambda: blend(alpha="0.5"), T, "alpha is '0.5'"),
+    ("blend-image-255", lambda: blend(image=RGB * 255), V, "image has values .*divide by 255"),
+    ("blend-image-2d", lambda: blend(image=RGB[..., 0]), V, r"image has shape \(16, 16\)"),
+    ("blend-image-rgba", lambda: blend(image=np.ones((16, 16, 4))), V,
+     r"image has shape \(16, 16, 4\); expected \(H, W, 3\)"),
+    ("blend-image-nan", lambda: blend(image=with_nan(RGB)), V, "image contains NaN"),
+    ("blend-image-empty", lambda: blend(image=RGB[:0], shape_mask=MASK[:0]), V,
+     r"image has shape \(0, 16, 3\)"),
+    ("blend-mask-shape", lambda: blend(shape_mask=np.ones((4, 4))), V, r"shape_mask has shape \(4, 4\)"),
+    ("blend-mask-nan", lambda: blend(shape_mask=with_nan(MASK)), V, "shape_mask contains NaN"),
+    ("blend-colour-255", lambda: blend(colour=[255, 0, 0]), V, "colour has values .*divide by 255"),
+    ("blend-colour-2", lambda: blend(colour=[1, 0]), V, r"colour has shape \(2,\); expected \(3,\)"),
+    ("Watermarked-j-3d", lambda: watermarked(j=PATCHES[0]), V, r"j has shape \(16, 16, 3\)"),
+    ("Watermarked-clean", lambda: watermarked(clean=PATCHES[:1]), V, r"clean has shape \(1, 16, 16, 3\)"),
+    ("Watermarked-alpha", lambda: watermarked(alpha=ALPHA[:, :8]), V, r"alpha has shape \(2, 8, 16\)"),
+    ("Watermarked-colour", lambda: watermarked(colour=COLOURS[:1]), V, r"colour has shape \(1, 3\)"),
+    ("Watermarked-names", lambda: watermarked(names=("a", 3)), T, r"names\[1\] is 3"),
+    ("WatermarkSampler-split", lambda: watermark.WatermarkSampler("val"), V, "split is 'val'"),
+    ("WatermarkSampler-alpha_range-nan", lambda: sampler(alpha_range=(0.3, NAN)), V,
+     "alpha_range contains NaN"),
+    ("WatermarkSampler-alpha_range-order", lambda: sampler(alpha_range=(0.7, 0.3)), V,
+     r"alpha_range is \(0.7, 0.3\); expected 0 <= low <= high <= 1"),
+    ("WatermarkSampler-alpha_range-big", lambda: sampler(alpha_range=(0.3, 1.5)), V,
+     r"alpha_range\[1\] is 1.5"),
+    ("WatermarkSampler-alpha_range-3", lambda: sampler(alpha_range=(0.1, 0.2, 0.3)), V,
+     r"alpha_range is \(0.1, 0.2, 0.3\); expected \(low, high\)"),
+    ("WatermarkSampler-alpha_range-scalar", lambda: sampler(alpha_range=0.5), V,
+     r"alpha_range has shape \(\)"),
+    ("WatermarkSampler-p_text", lambda: sampler(p_text=1.5), V, r"p_text is 1.5; expected a number in \[0, 1\]"),
+    ("WatermarkSampler-p_text-nan", lambda: sampler(p_text=NAN), V, "p_text is NaN"),
+    ("WatermarkSampler-seed", lambda: sampler(seed=-1), V, "seed is -1"),
+    ("WatermarkSampler-seed-float", lambda: sampler(seed=0.5), T, "seed is 0.5"),
+    ("WatermarkSampler.shape-size", lambda: sampler().shape(0), V, "size is 0"),
+    ("WatermarkSampler.apply-255", lambda: sampler().apply(PATCHES * 255), V,
+     "patches has values .*divide by 255"),
+    ("WatermarkSampler.apply-not-square", lambda: sampler().apply(PATCHES[:, :8]), V,
+     r"patches has shape \(2, 8, 16, 3\); expected \(N, S, S, 3\)"),
+    ("WatermarkSampler.apply-3d", lambda: sampler().apply(PATCHES[0]), V, r"patches has shape \(16, 16, 3\)"),
+    ("WatermarkSampler.apply-empty", lambda: sampler().apply(PATCHES[:0]), V,
+     r"patches has shape \(0, 16, 16, 3\)"),
+    ("WatermarkSampler.apply-nan", lambda: sampler().apply(with_nan(PATCHES)), V, "patches contains NaN"),
+    ("WatermarkSampler.apply-quantize", lambda: sampler().apply(PATCHES, quantize="yes"), T,
+     "quantize is 'yes'"),
+    ("WatermarkSampler.apply_to_image-255", lambda: sampler().apply_to_image(RGB * 255, 1, 8), V,
+     "image has values .*divide by 255"),
+    ("WatermarkSampler.apply_to_image-batch", lambda: sampler().apply_to_image(PATCHES, 1, 8), V,
+     r"image has shape \(2, 16, 16, 3\)"),
+    ("WatermarkSampler.apply_to_image-tiny", lambda: sampler().apply_to_image(RGB[:4, :4], 1, 8), V,
+     "image has shape .*at least 8"),
+    ("WatermarkSampler.apply_to_image-n_marks", lambda: sampler().apply_to_image(RGB, 0, 8), V,
+     "n_marks is 0"),
+    ("WatermarkSampler.apply_to_image-n_marks-float", lambda: sampler().apply_to_image(RGB, 2.0, 8),
+     T, "n_marks is 2.0"),
+    ("WatermarkSampler.apply_to_image-mark_size", lambda: sampler().apply_to_image(RGB, 1, 20), V,
+     r"mark_size is 20; expected an integer in \[8, 16\]"),
+    ("invert_blend-j-3d", lambda: watermark.invert_blend(PATCHES[0], ALPHA, COLOURS), V,
+     r"j has shape \(16, 16, 3\)"),
+    ("invert_blend-j-255", lambda: watermark.invert_blend(PATCHES * 255, ALPHA, COLOURS), V,
+     "j has values .*divide by 255"),
+    ("invert_blend-alpha-1", lambda: watermark.invert_blend(PATCHES, ALPHA * 0 + 1, COLOURS), V,
+     r"alpha has values in \[1, 1\]; expected \[0, 1\)"),
+    ("invert_blend-alpha-shape", lambda: watermark.invert_blend(PATCHES, ALPHA[:1], COLOURS), V,
+     r"alpha has shape \(1, 16, 16\) and j \(2, 16, 16, 3\)"),
+    ("invert_blend-alpha-nan", lambda: watermark.invert_blend(PATCHES, with_nan(ALPHA), COLOURS), V,
+     "alpha contains NaN"),
+    ("invert_blend-colour-shape", lambda: watermark.invert_blend(PATCHES, ALPHA, COLOURS[:1]), V,
+     r"colour has shape \(1, 3\); expected \(2, 3\)"),
+    ("invert_blend-colour-255", lambda: watermark.invert_blend(PATCHES, ALPHA, COLOURS * 255), V,
+     "colour has values .*divide by 255"),
+]
+
+COVERED = {
+    "vae.binarize", "vae.kl_standard_normal", "vae.bernoulli_nll", "vae.Sampling", "vae.VAE",
+    "vae.build_vae", "vae.neg_elbo", "vae.iwae_bound", "vae.decode", "vae.sample_prior",
+    "vae.latent_grid", "vae.interpolate",
+    "fewlabels.balanced_indices", "fewlabels.carve_validation", "fewlabels.ReusableClassifier",
+    "fewlabels.fit_logistic", "fewlabels.mean_std", "fewlabels.compare",
+    "fewlabels.label_budget_experiment", "fewlabels.summarize",
+    "watermark.render_text", "watermark.render_logo", "watermark.blend", "watermark.Watermarked",
+    "watermark.WatermarkSampler", "watermark.invert_blend",
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input(case):
+    _, call, expected, match = case
+    with pytest.raises(expected, match=match):
+        call()
+
+
+def _public_names():
+    names = set()
+    for module in MODULES:
+        short = module.__name__.rsplit(".", 1)[-1]
+        for name, obj in vars(module).items():
+            if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj)) \
+                    and obj.__module__ == module.__name__:
+                names.add(f"{short}.{name}")
+    return names
+
+
+def test_every_public_name_is_covered():
+    assert _public_names() == COVERED
+    ids = [c[0] for c in CASES]
+    assert len(ids) == len(set(ids))
+    exercised = {c[0].split("-")[0].split(".")[0] for c in CASES}
+    assert {name.split(".")[1] for name in COVERED} <= exercised
