@@ -414,3 +414,29 @@ def test_one_list_of_sources():
 
     assert data.SOURCES is config.DATA_SOURCES
     assert set(data.MNIST_SOURCES) | set(data.FASHION_SOURCES) == set(config.DATA_SOURCES)
+
+
+def test_synthetic_mnist_cache_loads_as_keras_mnist(keras_home):
+    """The offline stand-in for mnist.npz: Keras's keys and dtypes, no test digit copied
+    into training, and full mode's 3,500 / 500 / 1,000 taken from it."""
+    from utils import config
+
+    path = data.write_synthetic_mnist(keras_home / "datasets" / "mnist.npz", n_train=6000,
+                                      n_test=300, seed=1)
+    with np.load(path) as f:
+        assert f["x_train"].shape == (6000, 28, 28) and f["x_train"].dtype == np.uint8
+        assert f["y_test"].shape == (300,) and f["y_test"].dtype == np.uint8
+        x_test = f["x_test"]
+    split = data.load_mnist("mnist", verbose=False)
+    assert split.source == "mnist" and len(split.x_val) == 600 and len(split.x_test) == 300
+    images, _ = data._embedded_arrays()
+    _, _, te = data._stratified_split(data._embedded_arrays()[1], data.EMBEDDED_SPLIT_SEED)
+    test_digits = {images[j].tobytes() for j in te}
+    # every test image is a shifted copy of an embedded *test* digit
+    unshift = [any(np.roll(x, (dy, dx), axis=(0, 1)).tobytes() in test_digits
+                   for dy in range(-2, 3) for dx in range(-2, 3)) for x in x_test[:50]]
+    assert all(unshift)
+    sub = split.subset(config.FULL_TRAIN, config.FULL_VAL, 300)
+    assert len(sub.x_train) == 3500 and sub.x_train.max() <= 1.0
+    with pytest.raises(ValueError, match="max_shift"):
+        data.write_synthetic_mnist(keras_home / "x.npz", max_shift=5)

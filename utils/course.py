@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import config
+from ._validate import check_bool, check_choice, check_int, check_path, check_str
 from .report import RESULTS_DIR_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +58,7 @@ class NotebookRun:
 
 def discover(notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
     """The course notebooks (``NN_name.ipynb``) in ``notebook_dir``, in order."""
-    notebook_dir = Path(notebook_dir)
+    notebook_dir = check_path("notebook_dir", notebook_dir)
     if not notebook_dir.is_dir():
         raise FileNotFoundError(f"notebook_dir {notebook_dir} is not a folder.")
     return sorted(p for p in notebook_dir.iterdir() if NOTEBOOK_PATTERN.match(p.name))
@@ -65,8 +66,12 @@ def discover(notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
 
 def select(paths: list[Path], only: list[str] | None) -> list[Path]:
     """Keep the notebooks named in ``only`` (``"01"``, ``"01_basic_autoencoder"`` or a path)."""
+    paths = _check_runs_or_paths("paths", paths, Path)
     if not only:
         return paths
+    if isinstance(only, str):
+        raise TypeError(f"only is {only!r}; expected a list of names such as ['01', '03'].")
+    only = [check_str(f"only[{i}]", w) for i, w in enumerate(only)]
     chosen = []
     for want in only:
         stem = Path(want).stem
@@ -126,6 +131,14 @@ class _Progress:
         self.error_cell = cell_index
 
 
+def _check_runs_or_paths(name: str, value, kind: type) -> list:
+    """A list whose items are all ``kind`` (``NotebookRun`` or ``Path``)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) \
+            or not all(isinstance(v, kind) for v in value):
+        raise TypeError(f"{name} is {value!r:.80}; expected a list of {kind.__name__}.")
+    return list(value)
+
+
 def _error_summary(nb, cell_index: int | None, exc: Exception) -> dict:
     ename, evalue = type(exc).__name__, str(exc).strip().splitlines()[-1:] or [""]
     if cell_index is not None:
@@ -164,6 +177,8 @@ class _ThisPythonKernels:
 def kernel_env(mode: str, results_dir: Path) -> dict:
     """The kernel's environment: the caller's, with the mode, the results folder and the
     quiet-log defaults of ``config.QUIET_ENV`` (the caller's ``os.environ`` is not changed)."""
+    mode = check_choice("mode", mode, config.MODES)
+    results_dir = check_path("results_dir", results_dir)
     env = dict(os.environ)
     for key, value in config.QUIET_ENV.items():
         env.setdefault(key, value)
@@ -178,6 +193,7 @@ def make_kernel_manager(socket_dir: Path):
     ipykernel). The socket path is absolute: kernel and client run in different folders."""
     from jupyter_client.manager import AsyncKernelManager
 
+    socket_dir = check_path("socket_dir", socket_dir)
     km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPythonKernels.make())
     if os.name == "posix":
         km.transport = "ipc"
@@ -197,6 +213,12 @@ def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
     import nbformat
     from nbclient import NotebookClient
 
+    path, build = check_path("path", path), check_path("build", build)
+    if not path.is_file() or path.suffix != ".ipynb":
+        raise FileNotFoundError(f"path {path} is not a notebook file (.ipynb).")
+    mode = check_choice("mode", mode, config.MODES)
+    timeout = check_int("timeout", timeout, low=1)
+    store = check_bool("store", store)
     name = path.stem
     nb = nbformat.read(path, as_version=4)
     n_code = sum(c.cell_type == "code" for c in nb.cells)
@@ -269,6 +291,7 @@ def _fmt(v) -> str:
 
 def results_table(runs: list[NotebookRun]) -> str:
     """A plain-text table of every notebook's status, time and metrics."""
+    runs = _check_runs_or_paths("runs", runs, NotebookRun)
     lines = []
     for r in runs:
         lines.append(f"{r.notebook}: {r.status.upper()} in {r.wall_time_s:.0f} s "
@@ -293,6 +316,7 @@ def backend_versions(runs: list[NotebookRun]) -> dict:
     plus Keras itself: ``{"keras": "3.15.1", "jax": "0.10.2"}``."""
     from importlib.metadata import PackageNotFoundError, version
 
+    runs = _check_runs_or_paths("runs", runs, NotebookRun)
     out = {}
     for name in ["keras"] + sorted({r.backend for r in runs if r.backend}):
         package = BACKEND_PACKAGES.get(name, name)
@@ -305,6 +329,7 @@ def backend_versions(runs: list[NotebookRun]) -> dict:
 
 def write_results(runs: list[NotebookRun], build: Path) -> Path:
     """Write ``build/results.json``."""
+    runs, build = _check_runs_or_paths("runs", runs, NotebookRun), check_path("build", build)
     payload = dict(
         generated=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         machine=dict(platform=platform.platform(), cpus=os.cpu_count(),
@@ -319,6 +344,7 @@ def write_results(runs: list[NotebookRun], build: Path) -> Path:
 
 def write_index(runs: list[NotebookRun], build: Path) -> Path:
     """Write ``build/index.html``: the notebooks in order with their headline results."""
+    runs, build = _check_runs_or_paths("runs", runs, NotebookRun), check_path("build", build)
     parts = []
     for r in runs:
         badge = ("<span style='color:#1a7f37'>passed</span>" if r.passed
@@ -352,6 +378,10 @@ def write_index(runs: list[NotebookRun], build: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is not None and (isinstance(argv, str) or not isinstance(argv, (list, tuple))
+                             or not all(isinstance(a, str) for a in argv)):
+        raise TypeError(f"argv is {argv!r:.80}; expected a list of strings such as "
+                        "['--mode', 'fast'] (or None for the command line).")
     parser = argparse.ArgumentParser(prog="python -m utils.course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mode", choices=config.MODES, default=None,

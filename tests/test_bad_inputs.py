@@ -1,0 +1,113 @@
+"""Every public name of ``utils`` is called with bad input somewhere, and answers with a
+clear error (the cases live next to their modules' tests: test_bad_inputs_numeric.py,
+_keras.py, _models.py, _data.py; the runner's cases are here).
+
+A name is public when it is a function or class defined in one of the modules of
+``utils.__all__`` and does not start with ``_``. ``EXEMPT`` lists the few that take no
+argument a caller could get wrong, each with the reason.
+"""
+
+import importlib
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+import utils
+from utils import course, data
+
+import test_bad_inputs_data
+import test_bad_inputs_keras
+import test_bad_inputs_models
+import test_bad_inputs_numeric
+
+EXEMPT = {
+    "data.embedded_csv_path": "no arguments",
+    "data.load_embedded_mnist": "no arguments",
+    "data.keras_cache_dir": "no arguments (reads KERAS_HOME; tested in test_data.py)",
+    "config.quiet_logs": "no arguments",
+    "config.import_keras_quietly": "no arguments",
+    "models.Autoencoder": "a NamedTuple of three models, built only by the builders",
+    "vae.VAE": "a frozen dataclass of three models, built only by build_vae",
+    "course.NotebookRun": "a record the runner fills in",
+}
+
+RUN = course.NotebookRun(notebook="01_x")
+CASES = [
+    ("discover-int", lambda: course.discover(3), TypeError, "notebook_dir is 3"),
+    ("discover-missing", lambda: course.discover(Path("/no/such/folder")), FileNotFoundError,
+     "notebook_dir /no/such/folder is not a folder"),
+    ("select-str", lambda: course.select([Path("01_a.ipynb")], "01"), TypeError, "only is '01'"),
+    ("select-paths", lambda: course.select("01_a.ipynb", ["01"]), TypeError, "paths is"),
+    ("select-item", lambda: course.select([Path("01_a.ipynb")], [1]), TypeError,
+     r"only\[0\] is 1"),
+    ("kernel_env-mode", lambda: course.kernel_env("slow", Path(".")), ValueError,
+     "mode is 'slow'"),
+    ("kernel_env-dir", lambda: course.kernel_env("fast", None), TypeError,
+     "results_dir is None"),
+    ("make_kernel_manager-dir", lambda: course.make_kernel_manager(5), TypeError,
+     "socket_dir is 5"),
+    ("run_notebook-missing", lambda: course.run_notebook(Path("/no/01_a.ipynb"), Path("b"),
+                                                         "fast"), FileNotFoundError, "path"),
+    ("run_notebook-mode", lambda: course.run_notebook(
+        course.discover()[0], Path("/tmp/ae-b"), "full-ish"), ValueError, "mode is 'full-ish'"),
+    ("run_notebook-timeout", lambda: course.run_notebook(
+        course.discover()[0], Path("/tmp/ae-b"), "fast", timeout=0), ValueError, "timeout is 0"),
+    ("run_notebook-store", lambda: course.run_notebook(
+        course.discover()[0], Path("/tmp/ae-b"), "fast", store="yes"), TypeError,
+     "store is 'yes'"),
+    ("results_table-runs", lambda: course.results_table([RUN, "x"]), TypeError, "runs is"),
+    ("backend_versions-runs", lambda: course.backend_versions(RUN), TypeError, "runs is"),
+    ("write_results-build", lambda: course.write_results([RUN], 7), TypeError, "build is 7"),
+    ("write_index-runs", lambda: course.write_index(None, Path(".")), TypeError, "runs is None"),
+    ("write_synthetic_mnist-path", lambda: data.write_synthetic_mnist(None), TypeError,
+     "path is None"),
+    ("write_synthetic_mnist-n_train", lambda: data.write_synthetic_mnist("/tmp/m.npz", n_train=5),
+     ValueError, "n_train is 5"),
+    ("write_synthetic_mnist-shift", lambda: data.write_synthetic_mnist("/tmp/m.npz",
+                                                                       max_shift=True),
+     TypeError, "max_shift is True"),
+    ("main-str", lambda: course.main("--mode fast"), TypeError, "argv is '--mode fast'"),
+]
+COVERED = {"course.discover", "course.select", "course.kernel_env", "course.make_kernel_manager",
+           "course.run_notebook", "course.results_table", "course.backend_versions",
+           "course.write_results", "course.write_index", "course.main",
+           "data.write_synthetic_mnist"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input(case):
+    _, call, expected, regex = case
+    with pytest.raises(expected, match=regex):
+        call()
+
+
+def public_names() -> set[str]:
+    names = set()
+    for short in utils.__all__:
+        module = importlib.import_module(f"utils.{short}")
+        for name, obj in vars(module).items():
+            if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj)) \
+                    and obj.__module__ == module.__name__ \
+                    and not (inspect.isclass(obj) and issubclass(obj, Exception)):
+                names.add(f"{short}.{name}")
+    return names
+
+
+def test_every_public_name_of_utils_has_bad_input_cases():
+    covered = (COVERED | test_bad_inputs_data.COVERED | test_bad_inputs_keras.COVERED
+               | test_bad_inputs_models.COVERED | test_bad_inputs_numeric.COVERED)
+    missing = public_names() - covered - set(EXEMPT)
+    assert not missing, f"public names without bad-input cases: {sorted(missing)}"
+    stale = (set(EXEMPT) | covered) - public_names()
+    stale = {n for n in stale if not n.endswith("Error")}
+    assert not stale, f"cases or exemptions for names that are not public: {sorted(stale)}"
+
+
+def test_the_validation_idiom_lives_in_one_module():
+    """``isinstance(v, bool) or not isinstance(v, int)`` and friends: only in _validate.py."""
+    root = Path(utils.__file__).parent
+    offenders = [p.name for p in sorted(root.glob("*.py")) if p.name != "_validate.py"
+                 and re.search(r"isinstance\(\w+, \(?bool", p.read_text(encoding="utf-8"))]
+    assert not offenders, f"the validation idiom is repeated in {offenders}"
