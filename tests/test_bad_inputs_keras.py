@@ -81,7 +81,7 @@ CASES = [
         np.zeros((1, 5), "float32")), V, "input has 5 features"),
     # --- layers.RandomCorruption
     ("RandomCorruption/kind", lambda: layers.RandomCorruption("blur", 0.1), V, "kind is 'blur'"),
-    ("RandomCorruption/kind-type", lambda: layers.RandomCorruption(["masking"], 0.1), V,
+    ("RandomCorruption/kind-type", lambda: layers.RandomCorruption(["masking"], 0.1), T,
      "kind is"),
     ("RandomCorruption/amount-nan", lambda: layers.RandomCorruption("gaussian", NAN), V,
      "amount is NaN"),

@@ -215,7 +215,7 @@ CASES = [
     ("masking-fraction-bool", lambda: corrupt.masking(IMG, False), T, "fraction is False"),
     ("masking-seed", lambda: corrupt.masking(IMG, 0.2, seed=0.5), T, "seed is 0.5"),
     ("corrupt-kind", lambda: corrupt.corrupt(IMG, "speckle", 0.1), V, "kind is 'speckle'"),
-    ("corrupt-kind-list", lambda: corrupt.corrupt(IMG, ["masking"], 0.1), V, "kind is"),
+    ("corrupt-kind-list", lambda: corrupt.corrupt(IMG, ["masking"], 0.1), T, "kind is"),
     ("corrupt-amount", lambda: corrupt.corrupt(IMG, "masking", np.nan), V, "fraction is NaN"),
     # ---- baselines
     ("gaussian_blur-sigma-0", lambda: baselines.gaussian_blur(IMG, 0), V, "sigma is 0"),

@@ -107,16 +107,20 @@ def check_bool(name: str, value) -> bool:
 
 def check_str(name: str, value, *, allow_empty: bool = False) -> str:
     """A string (non-blank unless ``allow_empty``)."""
-    if not isinstance(value, str) or (not allow_empty and not value.strip()):
-        raise (TypeError if not isinstance(value, str) else ValueError)(
-            f"{name} is {describe(value)}; expected a non-empty string.")
+    expected = "a string" if allow_empty else "a non-empty string"
+    if not isinstance(value, str):
+        raise TypeError(f"{name} is {describe(value)}; expected {expected}.")
+    if not allow_empty and not value.strip():
+        raise ValueError(f"{name} is {describe(value)}; expected {expected}.")
     return value
 
 
 def check_choice(name: str, value, choices: Iterable):
     """One of ``choices`` (compared with ``==``)."""
     choices = tuple(choices)
-    if isinstance(value, (list, dict, set, np.ndarray)) or value not in choices:
+    if isinstance(value, (list, dict, set, np.ndarray)):
+        raise TypeError(f"{name} is {describe(value)}; expected one of {choices}.")
+    if value not in choices:
         raise ValueError(f"{name} is {describe(value)}; expected one of {choices}.")
     return value
 
