@@ -163,8 +163,8 @@ def test_note_and_report_arguments():
         rep.note("", 1.0, "x")
     with pytest.raises(TypeError, match="text is 5"):
         rep.note("n", 1.0, 5)
-    with pytest.raises(ValueError, match="data_source is 'kaggle'"):
-        report.Report(_cfg(), data_source="kaggle")
+    with pytest.raises(TypeError, match="data_source is 3"):
+        report.Report(_cfg(), data_source=3)
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
