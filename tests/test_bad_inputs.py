@@ -1,6 +1,12 @@
-"""Every public name of ``utils`` is called with bad input somewhere, and answers with a
-clear error (the cases live next to their modules' tests: test_bad_inputs_numeric.py,
-_keras.py, _models.py, _data.py; the runner's cases are here).
+"""Every public name of ``utils`` is called with bad input, and answers with a clear error:
+the right exception type and a message that names the argument.
+
+The cases are grouped by module in tests/bad_inputs_numeric.py (linalg, metrics, conv,
+corrupt, baselines, tiling, features, plots), bad_inputs_keras.py (layers, models,
+regularizers, optim, training), bad_inputs_models.py (vae, fewlabels, watermark) and
+bad_inputs_data.py (data, config, report, slides); the runner's (course) are here. Each
+group lists its ``CASES`` — ``(id, call, expected exception, regex of the message)`` — and
+the public names they exercise in ``COVERED``.
 
 A name is public when it is a function or class defined in one of the modules of
 ``utils.__all__`` and does not start with ``_``. ``EXEMPT`` lists the few that take no
@@ -12,15 +18,17 @@ import inspect
 import re
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pytest
 
+import bad_inputs_data
+import bad_inputs_keras
+import bad_inputs_models
+import bad_inputs_numeric
 import utils
 from utils import course, data
 
-import test_bad_inputs_data
-import test_bad_inputs_keras
-import test_bad_inputs_models
-import test_bad_inputs_numeric
+GROUPS = (bad_inputs_numeric, bad_inputs_keras, bad_inputs_models, bad_inputs_data)
 
 EXEMPT = {
     "data.embedded_csv_path": "no arguments",
@@ -76,11 +84,22 @@ COVERED = {"course.discover", "course.select", "course.kernel_env", "course.make
            "data.write_synthetic_mnist"}
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+ALL_CASES = [case for group in GROUPS for case in group.CASES] + CASES
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=[c[0] for c in ALL_CASES])
 def test_bad_input(case):
     _, call, expected, regex = case
-    with pytest.raises(expected, match=regex):
-        call()
+    try:
+        with pytest.raises(expected, match=regex):
+            call()
+    finally:
+        plt.close("all")
+
+
+def test_case_ids_are_unique():
+    ids = [c[0] for c in ALL_CASES]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
 
 
 def public_names() -> set[str]:
@@ -96,8 +115,7 @@ def public_names() -> set[str]:
 
 
 def test_every_public_name_of_utils_has_bad_input_cases():
-    covered = (COVERED | test_bad_inputs_data.COVERED | test_bad_inputs_keras.COVERED
-               | test_bad_inputs_models.COVERED | test_bad_inputs_numeric.COVERED)
+    covered = COVERED.union(*(group.COVERED for group in GROUPS))
     missing = public_names() - covered - set(EXEMPT)
     assert not missing, f"public names without bad-input cases: {sorted(missing)}"
     stale = (set(EXEMPT) | covered) - public_names()

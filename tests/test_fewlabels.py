@@ -55,12 +55,17 @@ def _toy(n=200, seed=0):
     return x, y
 
 
-def test_reusable_classifier_is_deterministic_and_restores_best():
+def _toy_runner():
+    """Toy data, a small seeded classifier, its initial weights and a ReusableClassifier."""
     x, y = _toy()
     keras.utils.set_random_seed(0)
     clf = models.build_classifier((6,), code_dim=4, hidden=(8,), n_classes=3)
-    w0 = clf.get_weights()
-    runner = fewlabels.ReusableClassifier(clf, batch_size=16, max_epochs=30, patience=3)
+    return x, y, clf, clf.get_weights(), fewlabels.ReusableClassifier(
+        clf, batch_size=16, max_epochs=30, patience=3)
+
+
+def test_reusable_classifier_is_deterministic_and_restores_best():
+    x, y, clf, w0, runner = _toy_runner()
     a = runner.fit(w0, 1e-2, x[:150], y[:150], x[150:], y[150:], seed=1)
     acc_a = runner.accuracy(x[150:], y[150:])
     b = runner.fit(w0, 1e-2, x[:150], y[:150], x[150:], y[150:], seed=1)
@@ -169,11 +174,7 @@ def test_carve_validation_keeps_one_of_each_class_with_unequal_classes(seed):
 
 
 def test_reusable_classifier_reports_a_diverged_run():
-    x, y = _toy()
-    keras.utils.set_random_seed(0)
-    clf = models.build_classifier((6,), code_dim=4, hidden=(8,), n_classes=3)
-    w0 = clf.get_weights()
-    runner = fewlabels.ReusableClassifier(clf, batch_size=16, max_epochs=30, patience=3)
+    x, y, clf, w0, runner = _toy_runner()
     r = runner.fit(w0, 1e20, x[:150], y[:150], x[150:], y[150:], seed=1)
     assert r["diverged"] is True and np.isnan(r["best_val_loss"]) and r["best_epoch"] == 0
     for got, want in zip(clf.get_weights(), w0):      # back at the initial weights

@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from utils import config, data, report, slides
 
@@ -312,15 +311,3 @@ COVERED = {
     "slides.slide_type", "slides.tag_notebook", "slides.untagged_cells", "slides.copy_assets",
     "slides.loaded_urls", "slides.remote_loads", "slides.export_deck", "slides.main",
 }
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_bad_input(case):
-    _, call, expected, regex = case
-    with pytest.raises(expected, match=regex):
-        call()
-
-
-def test_cases_have_unique_ids():
-    ids = [c[0] for c in CASES]
-    assert len(ids) == len(set(ids))
