@@ -291,6 +291,16 @@ CASES = [
     ("train_greedy_layerwise/0-255", lambda: _greedy(x_train=X255), V, "divide by 255"),
     ("train_greedy_layerwise/shapes", lambda: _greedy(x_val=np.zeros((2, 5))), V,
      "x_train has shape .* x_val"),
+    ("FreshRounds/make_round", lambda: training.FreshRounds(3, rounds=1, batch_size=2), T,
+     "make_round is 3"),
+    ("FreshRounds/batch_size", lambda: training.FreshRounds(lambda r: (X, X, None), rounds=1,
+                                                            batch_size=0), V, "batch_size is 0"),
+    ("FreshRounds/seed", lambda: training.FreshRounds(lambda r: (X, X, None), rounds=1,
+                                                      batch_size=2, seed=-1), V, "seed is -1"),
+    ("FreshRounds/start_round", lambda: training.FreshRounds(
+        lambda r: (X, X, None), rounds=2, batch_size=2).start_round(2), V, "r is 2"),
+    ("fit_on_fresh_data/seed", lambda: _fresh(lambda r: (X, X, None), seed=1.5), T,
+     "seed is 1.5"),
     ("fit_on_fresh_data/model", lambda: _fresh(lambda r: (X, X, None), model="m"), T,
      "model is str"),
     ("fit_on_fresh_data/make_round", lambda: _fresh(None), T, "make_round is None"),
@@ -323,5 +333,5 @@ COVERED = {
     "models.build_classifier", "models.load_encoder_weights", "models.build_conv_denoiser",
     "models.build_unet_denoiser", "models.build_watermark_remover", "models.with_corruption",
     "training.EpochLine", "training.fit_autoencoder", "training.steps_per_epoch",
-    "training.train_greedy_layerwise", "training.fit_on_fresh_data",
+    "training.train_greedy_layerwise", "training.fit_on_fresh_data", "training.FreshRounds",
 }

@@ -170,6 +170,36 @@ def test_fit_on_fresh_data_uses_a_new_round_each_time(capsys):
         training.fit_on_fresh_data(model, make_round, rounds=0, batch_size=16)
 
 
+def test_each_epoch_serves_exactly_its_own_round():
+    """Round r's targets are all r and the model's output stays 0 (learning rate 0), so the
+    mean loss of epoch r is r² only if every batch of that epoch came from round r. Targets
+    and weights as dicts (a two-output model, as notebook 05's) are served too."""
+    keras.utils.set_random_seed(0)
+    x_in = keras.Input((3,))
+    zero = keras.layers.Dense(2, kernel_initializer="zeros", name="a")
+    model = keras.Model(x_in, {"a": zero(x_in), "b": keras.layers.Dense(
+        1, kernel_initializer="zeros", name="b")(x_in)})
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss={"a": "mse", "b": "mse"})
+
+    def make_round(r):
+        n = 10
+        return (np.ones((n, 3), "float32"),
+                {"a": np.full((n, 2), r, "float32"), "b": np.full((n, 1), 2 * r, "float32")},
+                {"a": np.ones(n, "float32"), "b": np.zeros(n, "float32")})
+
+    losses = training.fit_on_fresh_data(model, make_round, rounds=4, batch_size=3)
+    np.testing.assert_allclose(losses, [0, 1, 4, 9], atol=1e-5)   # "b" weighted 0
+    data = training.FreshRounds(make_round, rounds=2, batch_size=4, seed=5)
+    assert len(data) == 3 and len(data[2][0]) == 2                 # last batch is short
+    again = training.FreshRounds(make_round, rounds=2, batch_size=4, seed=5)
+    np.testing.assert_array_equal(data.order, again.order)          # seeded shuffle
+    uneven = training.FreshRounds(lambda r: make_round(0) if r == 0 else (
+        np.ones((7, 3), "float32"), np.ones((7, 2), "float32"), None), rounds=2, batch_size=4)
+    uneven.start_round(0)                                            # current: no new draw
+    with pytest.raises(ValueError, match="make_round.1. made 7 examples and round 0 made 10"):
+        uneven.start_round(1)
+
+
 @pytest.mark.parametrize("made, error, match", [
     (lambda x: (x, x[:5], None), ValueError, "make_round.0.'s y has 5 entries but x has 8"),
     (lambda x: (x, x, np.ones(3)), ValueError, "sample_weight has 3 entries"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import keras
+import numpy as np
 
 from ._validate import (check_array, check_bool, check_callable, check_int,
                         check_int_sequence, check_model, check_real, check_same_shape,
@@ -204,42 +205,103 @@ def _check_targets(name: str, value, n: int, *, weights: bool = False):
     return arr
 
 
-def fit_on_fresh_data(model: keras.Model, make_round, *, rounds: int, batch_size: int,
-                      label: str = "", print_every: int = 1) -> list[float]:
-    """Train ``model`` for ``rounds`` passes, each over freshly made data, so no example is
-    seen twice (notebook 05 draws new patches and new watermarks every round).
+class FreshRounds(keras.utils.PyDataset):
+    """A Keras dataset whose every epoch is a *round* of freshly made data, so no example
+    is seen twice (notebook 05 draws new patches and new watermarks every round).
 
     ``make_round(r)`` returns ``(x, y, sample_weight)`` for round ``r`` (seed it with ``r``
     for a reproducible run); ``y`` and ``sample_weight`` may be dicts keyed by output name,
     ``sample_weight`` may be None; all are checked (finite, one entry per example, images
-    not in 0..255, weights >= 0). Keep the optimizer's learning-rate schedule in steps: its
-    step counter runs on across rounds. Prints one line per ``print_every`` rounds; returns
-    the mean training loss of each round.
+    not in 0..255, weights >= 0). Round ``r`` is served in mini-batches of ``batch_size`` in
+    an order shuffled by ``seed`` and ``r``; ``start_round(r)`` makes round ``r`` current.
+    Every round must have the same number of examples (an epoch has a fixed length).
     """
-    check_model("model", model)
-    check_callable("make_round", make_round)
-    rounds = check_int("rounds", rounds, low=1)
-    batch_size = check_int("batch_size", batch_size, low=1)
-    label = check_str("label", label, allow_empty=True)
-    print_every = check_int("print_every", print_every, low=1)
-    t0, losses = time.perf_counter(), []
-    for r in range(rounds):
-        out = make_round(r)
+
+    def __init__(self, make_round, *, rounds: int, batch_size: int, seed: int = 0):
+        super().__init__()
+        self.make_round = check_callable("make_round", make_round)
+        self.rounds = check_int("rounds", rounds, low=1)
+        self.batch_size = check_int("batch_size", batch_size, low=1)
+        self.seed = check_int("seed", seed, low=0)
+        self.round = -1
+        self._load(0)
+
+    def _load(self, r: int) -> None:
+        out = self.make_round(r)
         if not isinstance(out, (tuple, list)) or len(out) != 3:
             got = (f"{len(out)} values" if isinstance(out, (tuple, list))
                    else type(out).__name__)
             raise TypeError(f"make_round({r}) returned {got}; expected a tuple "
                             "(x, y, sample_weight), sample_weight possibly None.")
         x = _data(f"make_round({r})'s x", out[0])
-        y = _check_targets(f"make_round({r})'s y", out[1], len(x))
-        sw = _check_targets(f"make_round({r})'s sample_weight", out[2], len(x), weights=True)
-        hist = model.fit(x, y, sample_weight=sw, batch_size=batch_size, epochs=1, shuffle=True,
-                         verbose=0)
-        logs = {k: v[-1] for k, v in hist.history.items()}
-        losses.append(float(logs["loss"]))
-        if (r + 1) % print_every == 0 or r + 1 == rounds:
-            parts = "  ".join(f"{k} {v:.4g}" for k, v in logs.items() if k.endswith("loss"))
-            prefix = f"{label}: " if label else ""
-            print(f"{prefix}round {r + 1}/{rounds}, {len(x)} fresh examples  {parts}  "
-                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
-    return losses
+        if self.round >= 0 and len(x) != len(self.x):
+            raise ValueError(f"make_round({r}) made {len(x)} examples and round 0 made "
+                             f"{len(self.x)}; expected the same number every round.")
+        self.y = _check_targets(f"make_round({r})'s y", out[1], len(x))
+        self.sample_weight = _check_targets(f"make_round({r})'s sample_weight", out[2],
+                                            len(x), weights=True)
+        self.x, self.round = x, r
+        self.order = np.random.default_rng([self.seed, r]).permutation(len(x))
+
+    def __len__(self) -> int:
+        return steps_per_epoch(len(self.x), self.batch_size)
+
+    def __getitem__(self, i):
+        idx = self.order[i * self.batch_size:(i + 1) * self.batch_size]
+        take = lambda v: ({k: a[idx] for k, a in v.items()} if isinstance(v, dict)
+                          else v[idx])
+        batch = (self.x[idx], take(self.y))
+        return batch if self.sample_weight is None else batch + (take(self.sample_weight),)
+
+    def start_round(self, r: int) -> None:
+        """Serve round ``r`` from now on (made by ``make_round(r)`` unless it is current).
+
+        ``fit_on_fresh_data`` calls it at the start of epoch ``r`` from a callback: Keras's
+        own ``PyDataset.on_epoch_begin`` / ``on_epoch_end`` hooks are also called around
+        its first look at the data, differently on each backend, so they cannot count
+        epochs."""
+        r = check_int("r", r, low=0, high=self.rounds - 1)
+        if r != self.round:
+            self._load(r)
+
+
+class _RoundLine(keras.callbacks.Callback):
+    """Starts round e of a ``FreshRounds`` at epoch e; one progress line per ``every`` rounds;
+    keeps each round's mean loss."""
+
+    def __init__(self, data: FreshRounds, every: int, label: str):
+        super().__init__()
+        self.data, self.every, self.label = data, every, label
+        self.losses: list[float] = []
+        self._t0 = time.perf_counter()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.data.start_round(epoch)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        self.losses.append(float(logs["loss"]))
+        if (epoch + 1) % self.every and epoch + 1 != self.data.rounds:
+            return
+        parts = "  ".join(f"{k} {v:.4g}" for k, v in logs.items() if k.endswith("loss"))
+        prefix = f"{self.label}: " if self.label else ""
+        print(f"{prefix}round {epoch + 1}/{self.data.rounds}, {len(self.data.x)} fresh "
+              f"examples  {parts}  ({time.perf_counter() - self._t0:.0f} s)", flush=True)
+
+
+def fit_on_fresh_data(model: keras.Model, make_round, *, rounds: int, batch_size: int,
+                      label: str = "", print_every: int = 1, seed: int = 0) -> list[float]:
+    """Train ``model`` for ``rounds`` epochs of a ``FreshRounds`` dataset: each epoch a new
+    round of data from ``make_round`` (see ``FreshRounds``), one ``model.fit`` call.
+
+    Keep the optimizer's learning-rate schedule in steps: its step counter runs on across
+    rounds. Prints one line per ``print_every`` rounds; returns the mean training loss of
+    each round.
+    """
+    check_model("model", model)
+    label = check_str("label", label, allow_empty=True)
+    print_every = check_int("print_every", print_every, low=1)
+    dataset = FreshRounds(make_round, rounds=rounds, batch_size=batch_size, seed=seed)
+    line = _RoundLine(dataset, print_every, label)
+    model.fit(dataset, epochs=dataset.rounds, verbose=0, callbacks=[line])
+    return line.losses
