@@ -141,7 +141,7 @@ CASES = [
     ("rmsprop_step/grad-nan", lambda: _step(grad=np.array([0.0, NAN, 0.0])), V,
      "grad contains NaN"),
     ("rmsprop_step/w-type", lambda: _step(w="w"), T, "w is 'w'"),
-    ("rmsprop_step/v-negative", lambda: _step(v=-np.ones(3)), V, "v has negative entries"),
+    ("rmsprop_step/v-negative", lambda: _step(v=-np.ones(3)), V, "v has values down to -1"),
     ("SlideRMSprop/lr-nan", lambda: optim.SlideRMSprop(NAN), V, "learning_rate is NaN"),
     ("SlideRMSprop/lr-negative", lambda: optim.SlideRMSprop(-1e-3), V, "learning_rate is"),
     ("SlideRMSprop/rho", lambda: optim.SlideRMSprop(rho=-0.1), V, "rho is -0.1"),

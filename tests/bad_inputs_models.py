@@ -209,7 +209,7 @@ CASES = [
     ("balanced_indices-n-bool", lambda: fewlabels.balanced_indices(Y, True, seed=0),
      T, "n is True"),
     ("balanced_indices-n-short", lambda: fewlabels.balanced_indices(Y, 33, seed=0),
-     V, "class 0 has 10"),
+     V, "y has 10 examples of class 0"),
     ("balanced_indices-seed-none", lambda: fewlabels.balanced_indices(Y, 6, seed=None),
      T, "seed is None"),
     ("carve_validation-fraction-nan", lambda: fewlabels.carve_validation(Y, IDX, NAN, seed=0), V,
@@ -229,7 +229,7 @@ CASES = [
     ("carve_validation-seed-big", lambda: fewlabels.carve_validation(Y, IDX, 0.2, seed=2 ** 32), V,
      r"seed is 4294967296; expected an integer below 2\*\*32"),
     ("carve_validation-one-per-class", lambda: fewlabels.carve_validation(
-        Y, np.r_[0, 10:30], 0.2, seed=0), V, "class 0 has 1 labelled example"),
+        Y, np.r_[0, 10:30], 0.2, seed=0), V, r"indices hold 1 labelled example\(s\) of class 0"),
     ("ReusableClassifier-model", lambda: fewlabels.ReusableClassifier("mlp"), T,
      "model is str; expected a keras.Model"),
     ("ReusableClassifier-batch_size", lambda: fewlabels.ReusableClassifier(
@@ -294,7 +294,7 @@ CASES = [
      V, r"budgets is \(\)"),
     ("label_budget_experiment-budget-multiple", lambda: experiment(budgets=(6, 7)), V, "n is 7"),
     ("label_budget_experiment-budget-carve", lambda: experiment(budgets=(3,)), V,
-     "class 0 has 1 labelled example"),
+     r"indices hold 1 labelled example\(s\) of class 0"),
     ("label_budget_experiment-seeds", lambda: experiment(seeds=(-1,)), V, r"seeds\[0\] is -1"),
     ("label_budget_experiment-seeds-big", lambda: experiment(seeds=(0, 2 ** 40)), V,
      r"seeds\[1\] is 1099511627776; expected an integer below 2\*\*32"),

@@ -113,7 +113,7 @@ CASES = [
     ("matched_abs_cosines-shape", lambda: linalg.matched_abs_cosines(np.eye(2), np.eye(3)), V,
      r"u has shape \(2, 2\) and v \(3, 3\)"),
     ("matched_abs_cosines-zero", lambda: linalg.matched_abs_cosines(
-        np.zeros((1, 2)), np.ones((1, 2))), V, "zero rows"),
+        np.zeros((1, 2)), np.ones((1, 2))), V, r"u has a zero row \(row 0\)"),
     ("matched_abs_cosines-nan", lambda: linalg.matched_abs_cosines(np.eye(2), with_nan(np.eye(2))),
      V, "v contains NaN"),
     # ---- metrics

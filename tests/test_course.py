@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import sys
 from importlib.metadata import version
 
@@ -134,3 +135,26 @@ def test_backend_versions_name_the_backend_that_ran():
     versions = course.backend_versions(runs)
     assert versions["jax"] == version("jax") and versions["tensorflow"] == version("tensorflow")
     assert set(versions) == {"keras", "jax", "tensorflow"}
+
+
+def test_an_interrupted_run_still_writes_results(notebooks, tmp_path, monkeypatch):
+    """Ctrl-C (or SIGTERM) in the second notebook: results.json has the first notebook's
+    result and the second marked as stopped, and the interrupt goes on to the caller."""
+    real = course.run_notebook
+
+    def run_then_interrupt(path, *args, **kwargs):
+        if path.stem == "02_broken":
+            raise KeyboardInterrupt
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(course, "run_notebook", run_then_interrupt)
+    build = tmp_path / "build"
+    with pytest.raises(KeyboardInterrupt):
+        course.main(["--notebooks", str(notebooks), "--build", str(build), "--mode", "fast",
+                     "--timeout", "120"])
+    results = json.loads((build / "results.json").read_text())["notebooks"]
+    assert results[NB]["status"] == "passed"
+    assert results["02_broken"]["status"] == "failed"
+    assert results["02_broken"]["error"]["ename"] == "Interrupted"
+    assert (build / "index.html").exists()
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL     # handler restored

@@ -96,7 +96,7 @@ def test_subset_takes_prefixes_and_validates():
     np.testing.assert_array_equal(sub.x_train, ds.x_train[:100])
     with pytest.raises(ValueError, match="n_train is 0"):
         ds.subset(n_train=0)
-    with pytest.raises(ValueError, match="n_test is 5000 but the test split has only 1000"):
+    with pytest.raises(ValueError, match="n_test is 5000 but the test split of 'embedded' has only 1000"):
         ds.subset(n_test=5000)
 
 
@@ -440,3 +440,11 @@ def test_synthetic_mnist_cache_loads_as_keras_mnist(keras_home):
     assert len(sub.x_train) == 3500 and sub.x_train.max() <= 1.0
     with pytest.raises(ValueError, match="max_shift"):
         data.write_synthetic_mnist(keras_home / "x.npz", max_shift=5)
+
+
+def test_subset_larger_than_the_data_names_ae_max_train(monkeypatch):
+    split = data.load_embedded_mnist()
+    monkeypatch.setenv("AE_MAX_TRAIN", "10000")
+    with pytest.raises(ValueError, match="n_train is 10000 .*has only 3500 examples .*"
+                                         "AE_MAX_TRAIN"):
+        split.subset(10000)

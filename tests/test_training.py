@@ -216,3 +216,15 @@ def test_fit_on_fresh_data_checks_each_round(made, error, match):
         training.fit_on_fresh_data(model, lambda r: made(x), rounds=1, batch_size=4)
     with pytest.raises(TypeError, match="make_round is 3"):
         training.fit_on_fresh_data(model, 3, rounds=1, batch_size=4)
+
+
+def test_fresh_rounds_order_follows_the_run_seed():
+    """seed=None draws the shuffle's seed from NumPy's global generator, which config.setup
+    seeds with AE_SEED: the same run seed gives the same order, another seed another."""
+    make = lambda r: (np.ones((50, 2), "float32"), np.ones((50, 2), "float32"), None)
+    orders = []
+    for global_seed in (3, 3, 4):
+        np.random.seed(global_seed)
+        orders.append(training.FreshRounds(make, rounds=1, batch_size=5).order)
+    np.testing.assert_array_equal(orders[0], orders[1])
+    assert not np.array_equal(orders[0], orders[2])

@@ -59,11 +59,17 @@ def _in_bounds(v, low, high, low_open, high_open) -> bool:
     return True
 
 
+def _unwrap(value):
+    """A 0-d NumPy array (e.g. ``keras.ops.convert_to_numpy`` of a scalar) as its scalar."""
+    return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
 def check_int(name: str, value, *, low: int | None = None, high: int | None = None,
               allow_none: bool = False) -> int | None:
     """An integer (``numbers.Integral``, not ``bool``) in ``[low, high]``, as a Python int."""
     if value is None and allow_none:
         return None
+    value = _unwrap(value)
     bounds = _bounds_text(low, high, False, False)
     expected = f"an integer {bounds}".rstrip() + (" or None" if allow_none else "")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -84,6 +90,7 @@ def check_real(name: str, value, *, low: float | None = None, high: float | None
     """
     if value is None and allow_none:
         return None
+    value = _unwrap(value)
     bounds = _bounds_text(low, high, low_open, high_open)
     expected = f"a number {bounds}".rstrip() + (" or None" if allow_none else "")
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -132,7 +139,8 @@ def check_int_sequence(name: str, value, *, low: int = 1, min_len: int = 1,
     hint = f" such as {example}" if example else ""
     what = f"a sequence of integers >= {low}{hint}"
     if isinstance(value, (str, bytes)) or isinstance(value, numbers.Number) \
-            or not isinstance(value, (Sequence, np.ndarray)):
+            or not isinstance(value, (Sequence, np.ndarray)) \
+            or (isinstance(value, np.ndarray) and value.ndim != 1):
         raise TypeError(f"{name} is {describe(value)}; expected {what}.")
     if len(value) < min_len:
         raise ValueError(f"{name} is {describe(value)}; expected {what} with at least "
@@ -152,8 +160,9 @@ def check_array(name: str, value, *, ndim: int | Sequence[int] | None = None,
     except (ValueError, TypeError) as exc:  # ragged lists, odd objects
         raise TypeError(f"{name} is {describe(value)}; expected an array of numbers "
                         f"({exc}).") from None
-    if numeric and not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"{name} has dtype {arr.dtype}; expected numbers.")
+    if numeric and (not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool)
+                    or np.issubdtype(arr.dtype, np.complexfloating)):
+        raise TypeError(f"{name} has dtype {arr.dtype}; expected real numbers.")
     if ndim is not None:
         ranks = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in ranks:
@@ -186,7 +195,7 @@ def check_images(name: str, value, *, ndim: int | Sequence[int] = (3, 4),
     if unit_range and arr.size:
         lo, hi = float(arr.min()), float(arr.max())
         if lo < 0 or hi > 1:
-            hint = (" (8-bit pixels? divide by 255)" if hi > 1 and hi <= 255 and lo >= 0
+            hint = (" (8-bit pixels? divide by 255)" if 1.5 < hi <= 255 and lo >= 0
                     else "")
             raise ValueError(f"{name} has values in [{lo:.3g}, {hi:.3g}]; expected images "
                              f"in [0, 1]{hint}.")

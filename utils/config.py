@@ -369,21 +369,23 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 def resolve_mode(mode: str | None = None) -> str:
     """The run mode: the argument, else ``AE_MODE``, else fast under CI, else full."""
+    name = "mode"
     if mode is None:
-        mode = _env("AE_MODE")
+        mode, name = _env("AE_MODE"), "AE_MODE"
     if mode is None:
         mode = "fast" if _env("CI") else "full"
-    mode = _config_value(check_str, "mode", mode).lower()
-    return _config_value(check_choice, "mode (AE_MODE)", mode, MODES)
+    mode = _config_value(check_str, name, mode).lower()
+    return _config_value(check_choice, name, mode, MODES)
 
 
 def resolve_data_source(mode: str, source: str | None = None) -> str:
     """The data source: the argument, else ``AE_DATA``, else ``auto``; fast mode → embedded."""
     mode = _config_value(check_choice, "mode", mode, MODES)
+    name = "data_source"
     if source is None:
-        source = _env("AE_DATA", "auto")
-    source = _config_value(check_str, "data_source", source).lower()
-    _config_value(check_choice, "data source (AE_DATA)", source, DATA_SOURCES)
+        source, name = _env("AE_DATA", "auto"), "AE_DATA"
+    source = _config_value(check_str, name, source).lower()
+    _config_value(check_choice, name, source, DATA_SOURCES)
     if mode == "fast":
         return "embedded"
     return source

@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import re
+import signal
 import sys
 import tempfile
 import threading
@@ -377,6 +378,10 @@ def write_index(runs: list[NotebookRun], build: Path) -> Path:
     return path
 
 
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is not None and (isinstance(argv, str) or not isinstance(argv, (list, tuple))
                              or not all(isinstance(a, str) for a in argv)):
@@ -404,17 +409,30 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Running {len(paths)} notebook(s) in {mode} mode into {build}/", flush=True)
     runs, t0 = [], time.perf_counter()
+    # SIGTERM (e.g. a CI time-out) ends the run like Ctrl-C, so the finally clause below
+    # still writes what was done
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         for i, path in enumerate(paths, 1):
             print(f"[{i}/{len(paths)}] {path.stem} …", flush=True)
-            run = run_notebook(path, build, mode, timeout=args.timeout, store=args.store)
+            try:
+                run = run_notebook(path, build, mode, timeout=args.timeout, store=args.store)
+            except (KeyboardInterrupt, SystemExit) as exc:
+                runs.append(NotebookRun(notebook=path.stem, status="failed", mode=mode, error=dict(
+                    cell=None, ename="Interrupted", source="",
+                    evalue=f"the run was stopped in this notebook ({type(exc).__name__})")))
+                raise
             runs.append(run)
+            write_results(runs, build)          # after every notebook, not only at the end
             where = f" (cell {run.error['cell']}: {run.error['ename']})" if run.error else ""
             print(f"[{i}/{len(paths)}] {path.stem}: {run.status}{where} in "
                   f"{run.wall_time_s:.0f} s", flush=True)
-    finally:  # results.json is written even when the run is interrupted (Ctrl-C)
+    finally:
         write_results(runs, build)
         write_index(runs, build)
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
     print(f"\nResults ({time.perf_counter() - t0:.0f} s in all; {build / 'index.html'}, "
           f"{build / 'results.json'}):")
     print(results_table(runs))

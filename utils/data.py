@@ -121,8 +121,11 @@ class Split:
             n = check_int(f"n_{part}", n, low=1, allow_none=True)
             if n is not None:
                 if n > len(x):
-                    raise ValueError(f"n_{part} is {n} but the {part} split has only "
-                                     f"{len(x)} examples.")
+                    hint = (" (full mode's n_train comes from AE_MAX_TRAIN: set it to at most "
+                            f"{len(x)}, or to 'all')" if part == "train"
+                            and os.environ.get("AE_MAX_TRAIN") else "")
+                    raise ValueError(f"n_{part} is {n} but the {part} split of {self.source!r} "
+                                     f"has only {len(x)} examples{hint}.")
                 x, y = x[:n], y[:n]
             parts[f"x_{part}"], parts[f"y_{part}"] = x, y
         return Split(**parts, source=self.source, class_names=self.class_names)

@@ -79,7 +79,8 @@ def balanced_indices(y, n: int, seed: int) -> np.ndarray:
     for c in classes:
         pool = np.flatnonzero(y == c)
         if len(pool) < per:
-            raise ValueError(f"class {c} has {len(pool)} examples; n={n} needs {per} per class.")
+            raise ValueError(f"y has {len(pool)} examples of class {c}; n={n} needs {per} per "
+                             "class.")
         out.append(rng.choice(pool, size=per, replace=False))
     return np.sort(np.concatenate(out))
 
@@ -87,10 +88,11 @@ def balanced_indices(y, n: int, seed: int) -> np.ndarray:
 def carve_validation(y, indices, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Split ``indices`` into (train, val), taking ``val_fraction`` of each class for val.
 
-    A stratified ``sklearn.model_selection.train_test_split`` drawn with ``seed``. A class of
-    ``m`` labelled examples gives ``round(val_fraction · m)`` of them to validation, but
-    always at least one and at most ``m − 1``: every class keeps at least one training and
-    one validation example (so it needs two), and together the parts are ``indices``.
+    A stratified ``sklearn.model_selection.train_test_split`` drawn with ``seed``, of
+    ``Σ_c round(val_fraction · m_c)`` validation examples (each class's share at least one and
+    at most ``m_c − 1``); with equal classes each class gives exactly its share, with unequal
+    ones about it. Every class keeps at least one training and one validation example (so
+    it needs two), and together the parts are ``indices``.
 
     Args:
         y: 1-D integer class labels.
@@ -119,8 +121,8 @@ def carve_validation(y, indices, val_fraction: float, seed: int) -> tuple[np.nda
     classes, counts = np.unique(labels, return_counts=True)
     if counts.min() < 2:
         c = classes[np.argmin(counts)]
-        raise ValueError(f"class {c} has {counts.min()} labelled example(s); carving a "
-                         "validation part needs at least 2 per class.")
+        raise ValueError(f"indices hold {counts.min()} labelled example(s) of class {c}; "
+                         "carving a validation part needs at least 2 per class.")
     per_class = np.clip(np.round(val_fraction * counts), 1, counts - 1).astype(int)
     train, val = train_test_split(indices, test_size=int(per_class.sum()), stratify=labels,
                                   random_state=seed)

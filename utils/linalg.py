@@ -175,6 +175,8 @@ def matched_abs_cosines(u, v) -> np.ndarray:
     check_same_shape("u", u, "v", v)
     nu, nv = np.linalg.norm(u, axis=1), np.linalg.norm(v, axis=1)
     if np.any(nu == 0) or np.any(nv == 0):
-        raise ValueError("u and v must not contain zero rows; expected nonzero vectors "
+        which = "u" if np.any(nu == 0) else "v"
+        row = int(np.flatnonzero((nu if which == "u" else nv) == 0)[0])
+        raise ValueError(f"{which} has a zero row (row {row}); expected nonzero vectors "
                          "to compare.")
     return np.abs(np.sum(u * v, axis=1)) / (nu * nv)

@@ -58,8 +58,8 @@ def rmsprop_step(w, grad, v, *, learning_rate: float = 1e-3, rho: float = 0.9,
     check_same_shape("w", w, "grad", grad)
     check_same_shape("w", w, "v", v)
     if np.any(v < 0):
-        raise ValueError("v has negative entries; expected a running mean of squared "
-                         "gradients (>= 0).")
+        raise ValueError(f"v has values down to {float(v.min()):.3g}; expected a running mean "
+                         "of squared gradients (>= 0).")
     v_next = rho * v + (1 - rho) * np.square(grad)
     if epsilon_placement == "inside":
         denom = np.sqrt(v_next + epsilon)

@@ -213,16 +213,19 @@ class FreshRounds(keras.utils.PyDataset):
     for a reproducible run); ``y`` and ``sample_weight`` may be dicts keyed by output name,
     ``sample_weight`` may be None; all are checked (finite, one entry per example, images
     not in 0..255, weights >= 0). Round ``r`` is served in mini-batches of ``batch_size`` in
-    an order shuffled by ``seed`` and ``r``; ``start_round(r)`` makes round ``r`` current.
+    an order shuffled by ``seed`` and ``r`` (``seed=None``: drawn from NumPy's global
+    generator, which ``config.setup`` seeds with the run's seed); ``start_round(r)`` makes round ``r`` current.
     Every round must have the same number of examples (an epoch has a fixed length).
     """
 
-    def __init__(self, make_round, *, rounds: int, batch_size: int, seed: int = 0):
+    def __init__(self, make_round, *, rounds: int, batch_size: int, seed: int | None = None):
         super().__init__()
         self.make_round = check_callable("make_round", make_round)
         self.rounds = check_int("rounds", rounds, low=1)
         self.batch_size = check_int("batch_size", batch_size, low=1)
-        self.seed = check_int("seed", seed, low=0)
+        # None: drawn from NumPy's global generator, which config.setup seeds (AE_SEED)
+        seed = check_int("seed", seed, low=0, allow_none=True)
+        self.seed = int(np.random.randint(2**31)) if seed is None else seed
         self.round = -1
         self._load(0)
 
@@ -290,7 +293,8 @@ class _RoundLine(keras.callbacks.Callback):
 
 
 def fit_on_fresh_data(model: keras.Model, make_round, *, rounds: int, batch_size: int,
-                      label: str = "", print_every: int = 1, seed: int = 0) -> list[float]:
+                      label: str = "", print_every: int = 1,
+                      seed: int | None = None) -> list[float]:
     """Train ``model`` for ``rounds`` epochs of a ``FreshRounds`` dataset: each epoch a new
     round of data from ``make_round`` (see ``FreshRounds``), one ``model.fit`` call.
 
