@@ -432,6 +432,13 @@ def test_synthetic_mnist_cache_loads_as_keras_mnist(keras_home):
     images, _ = data._embedded_arrays()
     _, _, te = data._stratified_split(data._embedded_arrays()[1], data.EMBEDDED_SPLIT_SEED)
     test_digits = {images[j].tobytes() for j in te}
+    # Keras's validation part (the last 600 of 6,000 here) copies only embedded validation digits
+    tr, va, te = data._stratified_split(data._embedded_arrays()[1], data.EMBEDDED_SPLIT_SEED)
+    with np.load(path) as f:
+        val_part = f["x_train"][-600:]
+    val_digits = {images[j].tobytes() for j in va}
+    assert all(any(np.roll(x, (dy, dx), axis=(0, 1)).tobytes() in val_digits
+                   for dy in range(-2, 3) for dx in range(-2, 3)) for x in val_part[:30])
     # every test image is a shifted copy of an embedded *test* digit
     unshift = [any(np.roll(x, (dy, dx), axis=(0, 1)).tobytes() in test_digits
                    for dy in range(-2, 3) for dx in range(-2, 3)) for x in x_test[:50]]

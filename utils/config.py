@@ -237,8 +237,10 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "05_watermark_removal": {
         # Issue 6 asks for <= 0.4 and >= +3 dB in full mode. Measured on the 2-core CPU budget:
-        # 0.56 and +3.1 dB, so the ratio's bar is set at what is established and its target is
-        # named in the row's text.
+        # 0.56 and +3.1 dB, then 0.55 and +3.0 dB with the rounds shuffled by the run's seed
+        # (training.FreshRounds); another shuffle order gave 0.66 and +2.6 dB, so this bar is
+        # close to the run-to-run spread (issue 17 rebuilds the notebook). The ratio's bar is
+        # set at what is established and its target is named in the row's text.
         "unet_mask_rmse_over_input": dict(
             op="<=", full=0.65, fast=0.9,
             text="residual U-Net RMSE inside the mask / input's (target 0.4: not reached yet)"),

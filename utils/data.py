@@ -178,13 +178,20 @@ def load_embedded_mnist() -> Split:
                  class_names=DIGIT_CLASSES)
 
 
+def _keras_val_size(n_train: int) -> int:
+    """How many of Keras's training images validate: the last 5,000, or a tenth of a small
+    (test) file."""
+    return KERAS_VAL_SIZE if n_train >= 10 * KERAS_VAL_SIZE else max(1, n_train // 10)
+
+
 def write_synthetic_mnist(path, *, n_train: int = 60000, n_test: int = 10000,
                           max_shift: int = 2, seed: int = 0) -> Path:
     """Write a stand-in for Keras's ``mnist.npz`` (same keys, dtypes and sizes) made from the
     embedded digits: each image a copy of an embedded digit shifted by up to ``max_shift``
-    pixels in each direction. The training images come from the embedded training and
-    validation digits, the test images from the embedded test digits only, so no test digit
-    has a copy in training.
+    pixels in each direction. The images of each part of the Keras split come from the same
+    part of the embedded split — the last 5,000 training images (Keras's validation part) from
+    the validation digits, the test images from the test digits — so no digit has copies in
+    two parts.
 
     It lets full mode be checked on a 60,000-image data set without a network (put it in a
     temporary ``$KERAS_HOME/datasets/`` and set ``AE_DATA=mnist``); its numbers say how
@@ -206,7 +213,12 @@ def write_synthetic_mnist(path, *, n_train: int = 60000, n_test: int = 10000,
             out[i] = np.roll(images[j], (int(dy), int(dx)), axis=(0, 1))
         return out, labels[pick].astype(np.uint8)
 
-    x_train, y_train = copies(np.concatenate([tr, va]), n_train)
+    # Keras's split validates on the last 5,000 training images: make those from the embedded
+    # validation digits, the rest from the training digits, so no digit is in two parts
+    n_val = _keras_val_size(n_train)
+    x_fit, y_fit = copies(tr, n_train - n_val)
+    x_val, y_val = copies(va, n_val)
+    x_train, y_train = np.concatenate([x_fit, x_val]), np.concatenate([y_fit, y_val])
     x_test, y_test = copies(te, n_test)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
@@ -398,7 +410,7 @@ def _read_fashion(folder: Path):
 
 def _keras_split(x_train, y_train, x_test, y_test, source, class_names) -> Split:
     # the last 5,000 training images validate; small (test) files keep a tenth for it
-    n_val = KERAS_VAL_SIZE if len(x_train) >= 10 * KERAS_VAL_SIZE else max(1, len(x_train) // 10)
+    n_val = _keras_val_size(len(x_train))
     rng = np.random.default_rng(EMBEDDED_SPLIT_SEED)
     tr = rng.permutation(len(x_train) - n_val)
     va = np.arange(len(x_train) - n_val, len(x_train))
