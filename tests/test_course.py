@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import sys
+import time
 from importlib.metadata import version
 
 import nbformat
@@ -158,3 +159,20 @@ def test_an_interrupted_run_still_writes_results(notebooks, tmp_path, monkeypatc
     assert results["02_broken"]["error"]["ename"] == "Interrupted"
     assert (build / "index.html").exists()
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL     # handler restored
+
+
+def test_each_kernel_is_shut_down_after_its_notebook(tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    _write(folder / "01_pid.ipynb", "import os\nprint(os.getpid())")
+    course.run_notebook(folder / "01_pid.ipynb", tmp_path / "b", "fast", timeout=60)
+    executed = nbformat.read(tmp_path / "b" / "01_pid.ipynb", as_version=4)
+    pid = int(executed.cells[1].outputs[0]["text"])
+    for _ in range(50):                    # the kernel process must be gone
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"the kernel (pid {pid}) is still running after its notebook")

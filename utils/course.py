@@ -242,7 +242,10 @@ def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
                                     on_cell_start=progress.on_cell_start,
                                     on_cell_executed=progress.on_cell_executed,
                                     on_cell_error=progress.on_cell_error)
-            client.execute(env=kernel_env(mode, results_dir), stdout=log, stderr=log)
+            # cleanup_kc: shut the kernel down at the end (nbclient keeps a kernel alive when
+            # the kernel manager is the caller's, and six idle TensorFlow kernels add up)
+            client.execute(env=kernel_env(mode, results_dir), stdout=log, stderr=log,
+                           cleanup_kc=True)
         run.status = "passed"
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none ends the course
         run.status = "failed"
