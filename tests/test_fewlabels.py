@@ -123,16 +123,7 @@ def test_mean_std_and_compare():
 
 
 def test_experiment_runs_every_method_and_summarizes():
-    rng = np.random.default_rng(0)
-    y = np.repeat(np.arange(3), 40)
-    x = (rng.normal(size=(120, 8)) + 2.0 * np.eye(3, 8)[y]).astype("float32")
-    keras.utils.set_random_seed(0)
-    encoder = models.build_dense_autoencoder((8,), code_dim=4, hidden=(6,)).encoder
-    make = lambda: models.build_classifier((8,), code_dim=4, hidden=(6,), n_classes=3)
-    rows = fewlabels.label_budget_experiment(
-        x[:90], y[:90], x[90:], y[90:], encoder=encoder, make_classifier=make,
-        budgets=(15, 30), seeds=(0, 1), learning_rates=(1e-2,), max_epochs=5, patience=2,
-        Cs=(1.0,), verbose=False)
+    rows = _experiment((1e-2,), budgets=(15, 30), seeds=(0, 1))
     assert len(rows) == 2 * 2 * len(fewlabels.METHODS)
     assert {r["method"] for r in rows} == set(fewlabels.METHODS)
     summary = fewlabels.summarize(rows)
