@@ -50,6 +50,11 @@ def _stored_images(path: Path) -> int:
                for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
 
 
+def _has_math(path: Path) -> bool:
+    nb = nbformat.read(path, as_version=4)
+    return any("$" in cell.source for cell in nb.cells if cell.cell_type == "markdown")
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -126,6 +131,16 @@ def test_notebook_renders_in_jupyterlab(browser, lab, path):
     assert broken == 0
     assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr'] .ansi-red-fg").count() == 0
     assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").inner_text()
+    # Math typeset by MathJax, and none of it an error (MathJax 3 draws a formula it cannot
+    # parse — an unbalanced \\left/\\right, say — as <mjx-merror> in red)
+    if _has_math(path):
+        page.wait_for_function(
+            "document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) mjx-container').length > 0",
+            timeout=60_000)
+        page.wait_for_timeout(1500)   # let MathJax finish the remaining cells
+    bad = page.evaluate("""[...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) mjx-merror')]
+                           .map(e => e.getAttribute('data-mjx-error') || e.textContent)""")
+    assert bad == [], f"{path.name}: MathJax errors {bad}"
     heading = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown h1").first
     assert heading.inner_text().startswith(path.stem[:2]), heading.inner_text()
     SHOTS.mkdir(parents=True, exist_ok=True)

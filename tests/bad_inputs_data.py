@@ -28,9 +28,14 @@ def _parts(k):
     return (np.zeros((1, 28, 28, 1), np.float32), np.zeros(1, np.int64)) * k
 
 
+def _pick_with_env(name, value):
+    with _env(**{name: value}):
+        return _cfg("full").pick(fast=dict(n_train=9), full=dict(n_train=3500))
+
+
 def _cfg(mode="fast"):
     return config.Setup(notebook=NB, mode=mode, seed=0, data_source="embedded",
-                        backend="tensorflow", budget={}, bars=config.BARS[NB])
+                        backend="tensorflow", bars=config.BARS[NB])
 
 
 @contextlib.contextmanager
@@ -207,11 +212,28 @@ CASES = [
      "seed is -1"),
     ("seed_everything True", lambda: config.seed_everything(True), TypeError, "seed is True"),
     ("seed_everything float", lambda: config.seed_everything(1.5), TypeError, "seed is 1.5"),
-    ("get_budget notebook", lambda: config.get_budget("99_nothing", "fast"), config.ConfigError,
-     "notebook is '99_nothing'"),
-    ("get_budget notebook int", lambda: config.get_budget(1, "fast"), TypeError,
-     "notebook is 1"),
-    ("get_budget mode", lambda: config.get_budget(NB, "x"), config.ConfigError, "mode is 'x'"),
+    ("one_per_class floats", lambda: data.one_per_class(np.array([0.0, 1.0])), TypeError,
+     "labels has dtype float64"),
+    ("one_per_class 2-d", lambda: data.one_per_class(np.zeros((2, 2), int)), ValueError,
+     "labels"),
+    ("exercise_check what", lambda: report.exercise_check("", 1.0), ValueError, "what is ''"),
+    ("exercise_check bounds", lambda: report.exercise_check("r", 1.0, low=2, high=1), ValueError,
+     "low is 2"),
+    ("exercise_check low", lambda: report.exercise_check("r", 1.0, low="0"), TypeError,
+     "low is '0'"),
+    ("exercise_check value", lambda: report.exercise_check("r", "1.0"), TypeError,
+     "value for 'r' is '1.0'"),
+    ("show_code str", lambda: report.show_code("models"), TypeError, "obj is 'models'"),
+    ("Setup.pick keys", lambda: _cfg().pick(fast=dict(a=1), full=dict(b=1)),
+     config.ConfigError, "only in fast: a; only in full: b"),
+    ("Setup.pick type", lambda: _cfg().pick(fast=[("a", 1)], full=dict(a=1)), TypeError,
+     "fast is"),
+    ("Setup.pick AE_MAX_TRAIN", lambda: _pick_with_env("AE_MAX_TRAIN", "lots"),
+     config.ConfigError, "AE_MAX_TRAIN is 'lots'"),
+    ("Report.passed unknown", lambda: report.Report(_cfg()).passed("psnr"), KeyError,
+     "name is 'psnr'"),
+    ("Report.passed not yet", lambda: report.Report(_cfg()).passed("min_principal_cosine"),
+     KeyError, "nothing was recorded"),
     ("setup notebook", lambda: config.setup("99_nothing", verbose=False), config.ConfigError,
      "notebook is '99_nothing'"),
     ("setup seed -1", lambda: config.setup(NB, seed=-1, verbose=False), config.ConfigError,
@@ -227,16 +249,16 @@ CASES = [
      config.ConfigError, "AE_SEED is '-1'"),
     ("setup AE_SEED 1.5", _under_env(lambda: config.setup(NB, verbose=False), AE_SEED="1.5"),
      config.ConfigError, "AE_SEED is '1.5'"),
-    ("Setup mode", lambda: config.Setup(NB, "slow", 0, "embedded", "tensorflow", {}, {}),
+    ("Setup mode", lambda: config.Setup(NB, "slow", 0, "embedded", "tensorflow", {}),
      ValueError, "mode is 'slow'"),
-    ("Setup seed", lambda: config.Setup(NB, "fast", -2, "embedded", "tensorflow", {}, {}),
+    ("Setup seed", lambda: config.Setup(NB, "fast", -2, "embedded", "tensorflow", {}),
      ValueError, "seed is -2"),
-    ("Setup backend", lambda: config.Setup(NB, "fast", 0, "embedded", "mxnet", {}, {}),
+    ("Setup backend", lambda: config.Setup(NB, "fast", 0, "embedded", "mxnet", {}),
      ValueError, "backend is 'mxnet'"),
-    ("Setup data_source", lambda: config.Setup(NB, "fast", 0, "kaggle", "jax", {}, {}),
+    ("Setup data_source", lambda: config.Setup(NB, "fast", 0, "kaggle", "jax", {}),
      ValueError, "data_source is 'kaggle'"),
-    ("Setup budget", lambda: config.Setup(NB, "fast", 0, "auto", "jax", [], {}), TypeError,
-     "budget is list"),
+    ("Setup bars", lambda: config.Setup(NB, "fast", 0, "auto", "jax", []), TypeError,
+     "bars is list"),
     ("Setup.bar unknown", lambda: _cfg().bar("psnr"), KeyError, "name is 'psnr'"),
     ("Setup.bar int", lambda: _cfg().bar(0), TypeError, "name is 0"),
     # ---------------------------------------------------------------------- report --
@@ -301,13 +323,14 @@ CASES = [
 ]
 
 COVERED = {
-    "data.Split", "data.flatten", "data.natural_image", "data.natural_images",
+    "data.Split", "data.flatten", "data.one_per_class", "data.natural_image", "data.natural_images",
     "data.random_patches", "data.load_mnist", "data.load_fashion_mnist", "data.load",
     "data.download", "data.DataError", "data.CacheError",
     "config.resolve_mode", "config.resolve_data_source", "config.resolve_backend",
-    "config.resolve_max_train", "config.seed_everything", "config.get_budget", "config.setup",
+    "config.resolve_max_train", "config.seed_everything", "config.setup",
     "config.Setup", "config.ConfigError",
-    "report.passes", "report.Report", "report.Table",
+    "report.passes", "report.Report", "report.Table", "report.exercise_check",
+    "report.show_code",
     "slides.slide_type", "slides.tag_notebook", "slides.untagged_cells", "slides.copy_assets",
     "slides.loaded_urls", "slides.remote_loads", "slides.export_deck", "slides.main",
 }

@@ -232,6 +232,8 @@ CASES = [
         (8, 8, 1), widths=(2,), output_mean=NAN), V, "output_mean is NaN"),
     ("build_conv_denoiser/mean-255", lambda: models.build_conv_denoiser(
         (8, 8, 1), widths=(2,), output_mean=33.0), V, "output_mean is 33"),
+    ("build_unet_denoiser/skips", lambda: models.build_unet_denoiser(skips="no"), TypeError,
+     "skips is 'no'"),
     ("build_unet_denoiser/levels", lambda: models.build_unet_denoiser((8, 8, 1), widths=(4,)),
      V, "at least 2 levels"),
     ("build_unet_denoiser/residual", lambda: models.build_unet_denoiser(

@@ -76,12 +76,21 @@ CASES = [
     ("write_synthetic_mnist-shift", lambda: data.write_synthetic_mnist("/tmp/m.npz",
                                                                        max_shift=True),
      TypeError, "max_shift is True"),
+    ("mnist_npz_from_pickle-src", lambda: data.mnist_npz_from_pickle(3, "/tmp/m.npz"),
+     TypeError, "src is 3"),
+    ("mnist_npz_from_pickle-missing", lambda: data.mnist_npz_from_pickle("/no/such.pkl.gz",
+                                                                       "/tmp/m.npz"),
+     FileNotFoundError, "src is '/no/such.pkl.gz'"),
+    ("mnist_npz_from_pickle-not-gzip", lambda: data.mnist_npz_from_pickle(__file__, "/tmp/m.npz"),
+     data.DataError, "not a readable mnist.pkl.gz"),
+    ("mnist_npz_from_pickle-dest", lambda: data.mnist_npz_from_pickle(__file__, ""),
+     ValueError, "dest is ''"),
     ("main-str", lambda: course.main("--mode fast"), TypeError, "argv is '--mode fast'"),
 ]
 COVERED = {"course.discover", "course.select", "course.kernel_env", "course.make_kernel_manager",
            "course.run_notebook", "course.results_table", "course.backend_versions",
            "course.write_results", "course.write_index", "course.main",
-           "data.write_synthetic_mnist"}
+           "data.write_synthetic_mnist", "data.mnist_npz_from_pickle"}
 
 
 ALL_CASES = [case for group in GROUPS for case in group.CASES] + CASES

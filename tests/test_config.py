@@ -1,3 +1,4 @@
+import dataclasses
 import keras
 import numpy as np
 import pytest
@@ -50,15 +51,33 @@ def test_backend_resolution(monkeypatch):
         config.resolve_backend()
 
 
-def test_budgets_cover_both_modes_with_same_keys():
-    for nb, modes in config.BUDGETS.items():
-        assert set(modes) == set(config.MODES), nb
-        assert set(modes["fast"]) == set(modes["full"]), nb
+def _cfg(mode="fast"):
+    return config.Setup(notebook=NB, mode=mode, seed=0, data_source="embedded",
+                        backend="tensorflow", bars=config.BARS[NB])
+
+
+def test_pick_returns_the_modes_settings_read_only():
+    fast, full = dict(n_train=10, epochs=1), dict(n_train=3500, epochs=60)
+    assert _cfg("fast").pick(fast=fast, full=full).epochs == 1
+    B = _cfg("full").pick(fast=fast, full=full)
+    assert (B.n_train, B.epochs) == (3500, 60)
+    with pytest.raises(AttributeError, match="read-only"):
+        B.epochs = 5
+    with pytest.raises(AttributeError, match="no entry 'epochz'"):
+        B.epochz
+
+
+def test_pick_names_the_settings_one_mode_lacks():
+    with pytest.raises(config.ConfigError, match="only in fast: lr; only in full: epochs, wd"):
+        _cfg().pick(fast=dict(n=1, lr=0.1), full=dict(n=2, epochs=3, wd=0.5))
+    with pytest.raises(TypeError, match="full is None"):
+        _cfg().pick(fast=dict(n=1), full=None)
+    with pytest.raises(ValueError, match="fast has keys \\['a b'\\]"):
+        _cfg().pick(fast={"a b": 1}, full={"a b": 2})
 
 
 def test_bars_have_op_and_both_modes_and_fast_is_not_stricter():
     for nb, bars in config.BARS.items():
-        assert nb in config.BUDGETS
         for name, spec in bars.items():
             assert spec["op"] in ("<=", ">="), name
             assert {"fast", "full", "text"} <= set(spec), name
@@ -71,7 +90,7 @@ def test_bars_have_op_and_both_modes_and_fast_is_not_stricter():
                 assert spec["fast"] <= spec["full"], name
 
 
-def test_setup_returns_budget_and_bars_for_mode(monkeypatch, capsys):
+def test_setup_returns_mode_seed_and_bars(monkeypatch, capsys):
     monkeypatch.delenv("AE_BACKEND", raising=False)
     monkeypatch.delenv("KERAS_BACKEND", raising=False)
     session = keras.backend.backend()
@@ -80,13 +99,10 @@ def test_setup_returns_budget_and_bars_for_mode(monkeypatch, capsys):
     cfg = config.setup(NB, mode="fast", seed=3)
     assert cfg.mode == "fast" and cfg.seed == 3 and cfg.data_source == "embedded"
     assert cfg.backend == keras.backend.backend() == session
-    assert cfg.budget.n_train == config.BUDGETS[NB]["fast"]["n_train"]
     assert cfg.bar("linear_ae_mse_over_pca") == ("<=", config.BARS[NB]["linear_ae_mse_over_pca"]["fast"])
     assert "mode=fast" in capsys.readouterr().out
-    with pytest.raises(AttributeError, match="read-only"):
-        cfg.budget.n_train = 5
-    with pytest.raises(AttributeError, match="no entry 'epochz'"):
-        cfg.budget.epochz
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cfg.mode = "full"
 
 
 def test_setup_seeds_numpy_and_keras():
@@ -128,11 +144,6 @@ def test_setup_bad_seed_env(monkeypatch):
         config.setup(NB, verbose=False)
 
 
-def test_get_budget_bad_mode():
-    with pytest.raises(config.ConfigError, match="mode is 'x'"):
-        config.get_budget(NB, "x")
-
-
 def test_training_is_deterministic_under_a_seed():
     from utils import models
 
@@ -167,9 +178,7 @@ def test_setup_keeps_native_start_up_lines_out_of_stderr():
 def test_full_mode_trains_on_3500_images_by_default(monkeypatch):
     monkeypatch.delenv("AE_MAX_TRAIN", raising=False)
     assert config.resolve_max_train("full") == config.FULL_TRAIN == 3500
-    for nb, modes in config.BUDGETS.items():
-        if "n_train" in modes["full"]:
-            assert config.get_budget(nb, "full").n_train == 3500, nb
+    assert _cfg("full").pick(fast=dict(n_train=9), full=dict(n_train=3500)).n_train == 3500
 
 
 @pytest.mark.parametrize("raw, expected", [("all", None), ("ALL", None), ("10000", 10000),
@@ -177,21 +186,22 @@ def test_full_mode_trains_on_3500_images_by_default(monkeypatch):
 def test_ae_max_train_asks_for_more_images_in_full_mode(monkeypatch, raw, expected):
     monkeypatch.setenv("AE_MAX_TRAIN", raw)
     assert config.resolve_max_train("full") == expected
-    assert config.get_budget(NB, "full").n_train == expected
-    assert config.get_budget(NB, "full").n_val == config.FULL_VAL  # only n_train follows it
+    B = _cfg("full").pick(fast=dict(n_train=9, n_val=9), full=dict(n_train=3500, n_val=500))
+    assert B.n_train == expected
+    assert B.n_val == 500  # only n_train follows it
 
 
 @pytest.mark.parametrize("raw", ["abc", "0", "-5", "1.5"])
 def test_bad_ae_max_train_names_the_variable(monkeypatch, raw):
     monkeypatch.setenv("AE_MAX_TRAIN", raw)
     with pytest.raises(config.ConfigError, match=f"AE_MAX_TRAIN is '{raw}'"):
-        config.get_budget(NB, "full")
+        _cfg("full").pick(fast=dict(n_train=9), full=dict(n_train=3500))
 
 
 @pytest.mark.parametrize("raw", ["all", "10000", "abc"])
 def test_fast_mode_ignores_ae_max_train(monkeypatch, raw):
     monkeypatch.setenv("AE_MAX_TRAIN", raw)
-    assert config.get_budget(NB, "fast").n_train == config.BUDGETS[NB]["fast"]["n_train"]
+    assert _cfg("fast").pick(fast=dict(n_train=9), full=dict(n_train=3500)).n_train == 9
 
 
 # ---------------------------------------------------------------------- seeds --
@@ -225,6 +235,6 @@ def test_seed_everything_refuses_what_is_not_a_seed(seed, error):
 
 def test_unknown_bar_is_named():
     cfg = config.Setup(notebook=NB, mode="fast", seed=0, data_source="embedded",
-                       backend="tensorflow", budget={}, bars=config.BARS[NB])
+                       backend="tensorflow", bars=config.BARS[NB])
     with pytest.raises(KeyError, match="name is 'psnr'.*linear_ae_mse_over_pca"):
         cfg.bar("psnr")

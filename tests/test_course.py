@@ -16,7 +16,7 @@ NB = "01_basic_autoencoder"
 RECORD_ALL = f"""
 from utils import config, report
 cfg = config.Setup(notebook={NB!r}, mode="fast", seed=0, data_source="embedded",
-                   backend="tensorflow", budget={{}}, bars=config.BARS[{NB!r}])
+                   backend="tensorflow", bars=config.BARS[{NB!r}])
 rep = report.Report(cfg)
 for name, spec in config.BARS[{NB!r}].items():
     rep.record(name, spec["fast"])
@@ -176,3 +176,41 @@ def test_each_kernel_is_shut_down_after_its_notebook(tmp_path):
         time.sleep(0.1)
     else:
         pytest.fail(f"the kernel (pid {pid}) is still running after its notebook")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_a_real_run_stops_the_whole_course(tmp_path, sig):
+    """Before: nbclient answered the signal by shutting the kernel down, the notebook failed
+    like any other, and the runner went on with the next one (a CI time-out or Ctrl-C did not
+    stop `make course`)."""
+    import subprocess
+
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    marker = tmp_path / "kernel.pid"
+    _write(folder / "01_sleep.ipynb",
+           f"import os, time\nopen({str(marker)!r}, 'w').write(str(os.getpid()))\ntime.sleep(120)")
+    _write(folder / "02_next.ipynb", "x = 1")
+    build = tmp_path / "build"
+    proc = subprocess.Popen([sys.executable, "-m", "utils.course", "--notebooks", str(folder),
+                             "--build", str(build), "--mode", "fast"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 90
+    while not (marker.exists() and marker.read_text()) and time.time() < deadline:
+        time.sleep(0.2)
+    assert marker.exists(), "the notebook never started"
+    proc.send_signal(sig)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode != 0, out
+    results = json.loads((build / "results.json").read_text())["notebooks"]
+    assert list(results) == ["01_sleep"], out                  # 02 was not started
+    assert results["01_sleep"]["error"]["ename"] == "Interrupted"
+    kernel = int(marker.read_text())
+    for _ in range(50):
+        try:
+            os.kill(kernel, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"the kernel (pid {kernel}) outlived the stopped run")

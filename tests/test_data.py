@@ -449,9 +449,55 @@ def test_synthetic_mnist_cache_loads_as_keras_mnist(keras_home):
         data.write_synthetic_mnist(keras_home / "x.npz", max_shift=5)
 
 
+def _fake_deeplearning_pickle(path, sizes=(50000, 10000, 10000), scale=256):
+    import gzip
+    import pickle
+
+    rng = np.random.default_rng(0)
+    parts = []
+    for n in sizes:  # zeros but for the first 50 images: quick to write and to compress
+        x = np.zeros((n, 784), np.float32)
+        x[:50] = rng.integers(0, 256, (50, 784)) / scale
+        parts.append((x, rng.integers(0, 10, n).astype(np.int64)))
+    parts = tuple(parts)
+    with gzip.open(path, "wb") as f:
+        pickle.dump(parts, f)
+    return parts
+
+
+def test_mnist_npz_from_pickle_gives_kerass_split_exactly(tmp_path, keras_home):
+    parts = _fake_deeplearning_pickle(tmp_path / "mnist.pkl.gz")
+    dest = data.mnist_npz_from_pickle(tmp_path / "mnist.pkl.gz",
+                                      keras_home / "datasets" / "mnist.npz")
+    with np.load(dest) as f:
+        assert f["x_train"].dtype == np.uint8 and f["x_train"].shape == (60000, 28, 28)
+        assert np.array_equal(f["x_train"][50000:].reshape(-1, 784) / 256, parts[1][0])
+        assert np.array_equal(f["y_test"], parts[2][1])
+    split = data.load_mnist("mnist", verbose=False)  # the course's own cache checks pass
+    assert len(split.x_val) == 5000 and len(split.x_test) == 10000
+
+
+def test_mnist_npz_from_pickle_refuses_what_is_not_deeplearning_nets_file(tmp_path):
+    _fake_deeplearning_pickle(tmp_path / "small.pkl.gz", sizes=(500, 100, 100))
+    with pytest.raises(data.DataError, match=r"training part has images \(500, 784\)"):
+        data.mnist_npz_from_pickle(tmp_path / "small.pkl.gz", tmp_path / "m.npz")
+    _fake_deeplearning_pickle(tmp_path / "scaled.pkl.gz", scale=255)
+    with pytest.raises(data.DataError, match="multiples of 1/256"):
+        data.mnist_npz_from_pickle(tmp_path / "scaled.pkl.gz", tmp_path / "m.npz")
+    assert not (tmp_path / "m.npz").exists()
+
+
 def test_subset_larger_than_the_data_names_ae_max_train(monkeypatch):
     split = data.load_embedded_mnist()
     monkeypatch.setenv("AE_MAX_TRAIN", "10000")
     with pytest.raises(ValueError, match="n_train is 10000 .*has only 3500 examples .*"
                                          "AE_MAX_TRAIN"):
         split.subset(10000)
+
+
+def test_one_per_class_picks_the_first_of_each_class_in_class_order():
+    y = np.array([3, 1, 3, 0, 1, 2])
+    assert data.one_per_class(y).tolist() == [3, 1, 5, 0]
+    split = data.load_embedded_mnist()
+    idx = data.one_per_class(split.y_test)
+    assert split.y_test[idx].tolist() == list(range(10))

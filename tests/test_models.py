@@ -120,6 +120,11 @@ def test_unet_has_skips_and_residual_variant_round_trips(tmp_path):
     m = models.build_unet_denoiser((28, 28, 1), widths=(8, 16, 32))
     assert m.output_shape == (None, 28, 28, 1)
     assert [l.name for l in m.layers if l.name.startswith("skip_")] == ["skip_0", "skip_1"]
+    bare = models.build_unet_denoiser((28, 28, 1), widths=(8, 16, 32), skips=False)
+    assert bare.output_shape == m.output_shape
+    assert not [l for l in bare.layers if isinstance(l, keras.layers.Concatenate)]
+    assert len([l for l in m.layers if isinstance(l, keras.layers.Concatenate)]) == 2
+    assert [l.name for l in bare.layers if "skip" in l.name] == []
     r = models.build_unet_denoiser((32, 32, 3), widths=(4, 8), residual=True)
     x = np.random.default_rng(1).random((2, 32, 32, 3)).astype("float32")
     path = tmp_path / "residual.keras"

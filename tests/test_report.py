@@ -10,7 +10,7 @@ NB = "01_basic_autoencoder"
 
 def _cfg(mode="full"):
     return config.Setup(notebook=NB, mode=mode, seed=0, data_source="embedded",
-                        backend="tensorflow", budget=config.get_budget(NB, mode),
+                        backend="tensorflow",
                         bars=config.BARS[NB])
 
 
@@ -24,8 +24,9 @@ def test_passes():
 def test_record_uses_the_bar_of_the_mode():
     full, fast = report.Report(_cfg("full")), report.Report(_cfg("fast"))
     value = 1.05  # between the full (1.01) and fast (1.10) bars
-    assert not full.record("linear_ae_mse_over_pca", value)
-    assert fast.record("linear_ae_mse_over_pca", value)
+    assert full.record("linear_ae_mse_over_pca", value) is None   # a cell shows nothing
+    fast.record("linear_ae_mse_over_pca", value)
+    assert not full.passed("linear_ae_mse_over_pca") and fast.passed("linear_ae_mse_over_pca")
     assert full.metrics["linear_ae_mse_over_pca"]["bar"] == 1.01
 
 
@@ -107,16 +108,18 @@ def test_full_only_bar_is_reported_but_not_judged_in_fast_mode():
     nb = "06_vae_generation"
     bars = {"b": dict(op="<=", full=1.0, fast=None, text="a full-mode bar")}
     cfg = {m: config.Setup(notebook=nb, mode=m, seed=0, data_source="embedded",
-                           backend="tensorflow", budget=config.get_budget(nb, m), bars=bars)
+                           backend="tensorflow", bars=bars)
            for m in ("fast", "full")}
     fast = report.Report(cfg["fast"])
     with pytest.raises(AssertionError, match="not recorded: b"):
         fast.check()
-    assert fast.record("b", 5.0)
+    fast.record("b", 5.0)
+    assert fast.passed("b") is None
     fast.check()
     assert "full mode only" in str(fast) and "b" not in fast.metrics
     full = report.Report(cfg["full"])
-    assert not full.record("b", 5.0)
+    full.record("b", 5.0)
+    assert full.passed("b") is False
     with pytest.raises(AssertionError, match="b = 5"):
         full.check()
 
@@ -153,7 +156,10 @@ def test_record_refuses_what_is_not_one_number():
     with pytest.raises(TypeError, match="name is 3"):
         rep.record(3, 1.0)
     assert rep.metrics == {}
-    assert not rep.record("min_principal_cosine", math.nan)   # recorded, and missed
+    rep.record("min_principal_cosine", math.nan)   # recorded, and missed
+    assert rep.passed("min_principal_cosine") is False
+    with pytest.raises(KeyError, match="nothing was recorded for it yet"):
+        rep.passed("linear_ae_mse_over_pca")
     assert math.isnan(rep.metrics["min_principal_cosine"]["value"])
 
 
@@ -182,3 +188,30 @@ def test_table_bad_input(kwargs, error, match):
 def test_table_digits_and_cells():
     t = report.Table([dict(a=3.14159, n=12345, flag=True)], digits=3)
     assert "3.14" in str(t) and "12,345" in str(t) and "True" in str(t)
+
+
+def test_exercise_check_ticks_in_range_and_explains_outside(capsys):
+    report.exercise_check("your ratio", 1.004, high=1.01)
+    assert "✅ your ratio = 1.004 (expected ≤ 1.01)" in capsys.readouterr().out
+    report.exercise_check("accuracy", 0.9, low=0.5, high=1.0)
+    with pytest.raises(report.ExerciseNotDone, match=r"your ratio = 1.2; expected ≤ 1.01. "
+                                                     r"Train longer"):
+        report.exercise_check("your ratio", 1.2, high=1.01, hint="Train longer.")
+    with pytest.raises(report.ExerciseNotDone, match="no result yet"):
+        report.exercise_check("your ratio", None, high=1.01)
+    with pytest.raises(report.ExerciseNotDone, match="nan"):
+        report.exercise_check("your ratio", math.nan, high=1.01)
+
+
+def test_show_code_prints_the_source_without_docstrings(capsys):
+    from utils import layers, models
+
+    report.show_code(models.build_watermark_remover)
+    out = capsys.readouterr().out
+    assert out.startswith("def build_watermark_remover(") and "gate" in out
+    assert '"""' not in out
+    report.show_code(layers.DenseTranspose)
+    out = capsys.readouterr().out
+    assert "class DenseTranspose" in out and "def call" in out and '"""' not in out
+    with pytest.raises(TypeError, match="obj is"):
+        report.show_code("build_watermark_remover")

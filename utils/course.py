@@ -16,6 +16,8 @@ the others still run, and the command exits with status 1.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import atexit
 import html
 import json
 import os
@@ -202,6 +204,24 @@ def make_kernel_manager(socket_dir: Path):
     return km
 
 
+def _stop_on_signals(client) -> None:
+    """nbclient answers SIGINT / SIGTERM during a run by shutting the kernel down, and the
+    notebook then fails like any other; these handlers (nbclient's own, plus ``_STOP``) also
+    tell the course runner to start no further notebook."""
+    loop = asyncio.get_running_loop()
+
+    def stop():
+        _STOP.set()
+        asyncio.ensure_future(client._async_cleanup_kernel())
+        atexit.unregister(client._cleanup_kernel)  # as nbclient's handler does
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows; not the main thread
+            pass
+
+
 def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
                  store: bool = False) -> NotebookRun:
     """Execute one notebook into ``build``; never raises for a failing notebook.
@@ -238,6 +258,7 @@ def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
                 tempfile.TemporaryDirectory(prefix="ae-kernel-") as sockets:
             client = NotebookClient(nb, km=make_kernel_manager(Path(sockets)), timeout=timeout,
                                     record_timing=False,
+                                    on_notebook_start=lambda **_: _stop_on_signals(client),
                                     resources={"metadata": {"path": str(path.parent)}},
                                     on_cell_start=progress.on_cell_start,
                                     on_cell_executed=progress.on_cell_executed,
@@ -381,8 +402,17 @@ def write_index(runs: list[NotebookRun], build: Path) -> Path:
     return path
 
 
+_STOP = threading.Event()  # set by SIGTERM / Ctrl-C: no further notebook is started
+
+
 def _terminate(signum, frame):
+    _STOP.set()
     raise SystemExit(128 + signum)
+
+
+def _interrupt(signum, frame):
+    _STOP.set()
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -414,17 +444,25 @@ def main(argv: list[str] | None = None) -> int:
     runs, t0 = [], time.perf_counter()
     # SIGTERM (e.g. a CI time-out) ends the run like Ctrl-C, so the finally clause below
     # still writes what was done
+    # (nbclient's clean-up can replace the SystemExit in flight with an error of its own, so
+    # the handlers also set _STOP, and the loop stops on it whatever run_notebook returned)
     in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    _STOP.clear()
+    previous = ((signal.signal(signal.SIGTERM, _terminate), signal.signal(signal.SIGINT, _interrupt))
+                if in_main else None)
     try:
         for i, path in enumerate(paths, 1):
             print(f"[{i}/{len(paths)}] {path.stem} …", flush=True)
             try:
                 run = run_notebook(path, build, mode, timeout=args.timeout, store=args.store)
+                if _STOP.is_set():
+                    raise SystemExit(143)
             except (KeyboardInterrupt, SystemExit) as exc:
                 runs.append(NotebookRun(notebook=path.stem, status="failed", mode=mode, error=dict(
                     cell=None, ename="Interrupted", source="",
                     evalue=f"the run was stopped in this notebook ({type(exc).__name__})")))
+                print(f"[{i}/{len(paths)}] {path.stem}: stopped; no further notebook is run",
+                      file=sys.stderr, flush=True)
                 raise
             runs.append(run)
             write_results(runs, build)          # after every notebook, not only at the end
@@ -435,7 +473,8 @@ def main(argv: list[str] | None = None) -> int:
         write_results(runs, build)
         write_index(runs, build)
         if in_main:
-            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGTERM, previous[0])
+            signal.signal(signal.SIGINT, previous[1])
     print(f"\nResults ({time.perf_counter() - t0:.0f} s in all; {build / 'index.html'}, "
           f"{build / 'results.json'}):")
     print(results_table(runs))

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from ._validate import (check_array, check_bool, check_choice, check_images, check_int,
-                        check_path, check_real, check_seed, check_str, describe)
+                        check_labels, check_path, check_real, check_seed, check_str, describe)
 from .config import DATA_SOURCES
 
 KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -223,6 +223,50 @@ def write_synthetic_mnist(path, *, n_train: int = 60000, n_test: int = 10000,
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
     return path
+
+
+def mnist_npz_from_pickle(src, dest) -> Path:
+    """Write Keras's ``mnist.npz`` from the ``mnist.pkl.gz`` of deeplearning.net (Nielsen's
+    book and several PyPI wheels ship it): the 70,000 MNIST digits as float32 multiples of
+    1/256 in (train 50,000, validation 10,000, test 10,000). Keras's training part is the
+    first two parts in order (its last 5,000 are then its validation part); pixels go back
+    to uint8 exactly (x · 256). For checking full mode on the real digits where the network
+    is closed but PyPI is not (``make check-real-mnist``); nothing in the course needs it.
+    """
+    import pickle
+
+    src = check_path("src", src)
+    dest = check_path("dest", dest)
+    if not src.is_file():
+        raise FileNotFoundError(f"src is {str(src)!r}; expected an existing mnist.pkl.gz file.")
+    try:
+        with gzip.open(src, "rb") as f:
+            parts = pickle.load(f, encoding="latin1")
+    except Exception as exc:  # not gzip, not a pickle, truncated
+        raise DataError(f"src {src} is not a readable mnist.pkl.gz ({exc})") from exc
+    sizes = [50000, 10000, 10000]
+    if not (isinstance(parts, tuple) and len(parts) == 3
+            and all(isinstance(p, tuple) and len(p) == 2 for p in parts)):
+        raise DataError(f"src {src} holds {type(parts).__name__}; expected deeplearning.net's "
+                        "((x_train, y_train), (x_val, y_val), (x_test, y_test))")
+    out = []
+    for (x, y), n, what in zip(parts, sizes, ("training", "validation", "test")):
+        x, y = np.asarray(x), np.asarray(y)
+        if x.shape != (n, 784) or y.shape != (n,):
+            raise DataError(f"src {src}: the {what} part has images {x.shape} and labels "
+                            f"{y.shape}; expected ({n}, 784) and ({n},)")
+        pixels = x.astype(np.float64) * 256
+        if not np.array_equal(pixels, np.round(pixels)) or pixels.min() < 0 or pixels.max() > 255:
+            raise DataError(f"src {src}: the {what} pixels are not multiples of 1/256 in "
+                            "[0, 255/256] as in deeplearning.net's file")
+        if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() > 9:
+            raise DataError(f"src {src}: the {what} labels are not integer classes 0..9")
+        out.append((pixels.astype(np.uint8).reshape(n, 28, 28), y.astype(np.uint8)))
+    (x_fit, y_fit), (x_val, y_val), (x_test, y_test) = out
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(dest, x_train=np.concatenate([x_fit, x_val]),
+                        y_train=np.concatenate([y_fit, y_val]), x_test=x_test, y_test=y_test)
+    return dest
 
 
 # ------------------------------------------------------------ Keras cache / download --
@@ -523,6 +567,14 @@ def load(source: str = "auto", **kwargs) -> Split:
     if source == "fashion_mnist":
         return load_fashion_mnist("fashion_mnist", **kwargs)
     return load_mnist(source, **kwargs)
+
+
+def one_per_class(labels) -> np.ndarray:
+    """Indices of the first example of each class, in class order (0, 1, ..., 9): the test
+    digits a picture shows, so that every row holds one digit of each class."""
+    labels = check_labels("labels", labels)
+    classes, first = np.unique(labels, return_index=True)
+    return first[np.argsort(classes)]
 
 
 def flatten(x) -> np.ndarray:

@@ -62,6 +62,59 @@ def _fmt(v: float) -> str:
     return f"{v:.2e}"
 
 
+def show_code(obj) -> None:
+    """Print the source of a function or class of ``utils`` without its docstring: "the
+    model on the page" where a notebook reuses a builder instead of writing it inline."""
+    import ast
+    import inspect
+    import textwrap
+
+    if not (inspect.isfunction(obj) or inspect.isclass(obj) or inspect.ismethod(obj)):
+        raise TypeError(f"obj is {describe(obj)}; expected a function, method or class.")
+    lines = inspect.getsource(obj).splitlines()
+    tree = ast.parse(textwrap.dedent("\n".join(lines)))
+    drop = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None),
+                                                          ast.Constant) \
+                    and isinstance(first.value.value, str):
+                drop.update(range(first.lineno - 1, first.end_lineno))
+    print("\n".join(line for i, line in enumerate(lines) if i not in drop))
+
+
+class ExerciseNotDone(AssertionError):
+    """An exercise's check cell found the student's result outside the expected range."""
+
+
+def exercise_check(what: str, value, *, low: float = -math.inf, high: float = math.inf,
+                   hint: str = "") -> None:
+    """The check cell of an exercise: print one line with a tick when ``low <= value <=
+    high``; otherwise raise ``ExerciseNotDone`` saying what was expected (and ``hint``).
+
+    Args:
+        what: what the value is, e.g. ``"your linear AE's test MSE / PCA's"``.
+        value: the student's measured number (NaN fails).
+        low, high: the expected range (either may be left open).
+        hint: one sentence on where to look when the result is outside it.
+    """
+    what, hint = check_str("what", what), check_str("hint", hint, allow_empty=True)
+    low = low if low == -math.inf else check_real("low", low)
+    high = high if high == math.inf else check_real("high", high)
+    if low > high:
+        raise ValueError(f"low is {low} and high is {high}; expected low <= high.")
+    if value is None or value is Ellipsis:
+        raise ExerciseNotDone(f"{what}: no result yet — run your exercise cell first.")
+    value = _measured(f"value for {what!r}", value)
+    expected = (f"between {_fmt(low)} and {_fmt(high)}" if math.isfinite(low)
+                and math.isfinite(high) else f"≥ {_fmt(low)}" if math.isfinite(low)
+                else f"≤ {_fmt(high)}")
+    if not low <= value <= high:
+        raise ExerciseNotDone(f"{what} = {_fmt(value)}; expected {expected}. {hint}".strip())
+    print(f"✅ {what} = {_fmt(value)} (expected {expected})")
+
+
 class Report:
     """The headline metrics of one notebook run."""
 
@@ -79,8 +132,9 @@ class Report:
         self.metrics: dict[str, dict] = {}
         self.notes: dict[str, dict] = {}
 
-    def record(self, name: str, value) -> bool:
-        """Record ``value`` for the bar ``name``; return whether it passed.
+    def record(self, name: str, value) -> None:
+        """Record ``value`` for the bar ``name`` (returns nothing, so a notebook cell that
+        ends with it shows nothing; ``passed(name)`` says how it compares with the bar).
 
         Args:
             name: a bar of the notebook (``config.BARS``).
@@ -93,12 +147,21 @@ class Report:
             # A bar judged in full mode only (e.g. a quality level that fast mode's few
             # epochs cannot reach): reported as measured, not judged.
             self.notes[name] = dict(value=value, text=f"{text} (bar in full mode only)")
-            self._write()
-            return True
-        self.metrics[name] = dict(value=value, op=op, bar=threshold,
-                                  passed=passes(value, op, threshold), text=text)
+        else:
+            self.metrics[name] = dict(value=value, op=op, bar=threshold,
+                                      passed=passes(value, op, threshold), text=text)
         self._write()
-        return self.metrics[name]["passed"]
+
+    def passed(self, name: str) -> bool | None:
+        """Whether the recorded value of bar ``name`` met it; ``None`` where the bar is
+        judged in full mode only and this is fast mode."""
+        self.cfg.bar(check_str("name", name))
+        if name in self.metrics:
+            return self.metrics[name]["passed"]
+        if name in self.notes:
+            return None
+        raise KeyError(f"name is {name!r}; nothing was recorded for it yet "
+                       f"(recorded: {sorted(self.metrics) + sorted(self.notes)}).")
 
     def note(self, name: str, value, text: str) -> None:
         """Record a measured number that has no bar (it is reported, not judged), e.g. a
