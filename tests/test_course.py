@@ -32,6 +32,18 @@ def _write(path, *sources):
     nbformat.write(nb, path)
 
 
+def _gone(pid, seconds=5.0):
+    """Whether process ``pid`` has exited within ``seconds``."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 @pytest.fixture
 def notebooks(tmp_path):
     folder = tmp_path / "notebooks"
@@ -168,14 +180,7 @@ def test_each_kernel_is_shut_down_after_its_notebook(tmp_path):
     course.run_notebook(folder / "01_pid.ipynb", tmp_path / "b", "fast", timeout=60)
     executed = nbformat.read(tmp_path / "b" / "01_pid.ipynb", as_version=4)
     pid = int(executed.cells[1].outputs[0]["text"])
-    for _ in range(50):                    # the kernel process must be gone
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail(f"the kernel (pid {pid}) is still running after its notebook")
+    assert _gone(pid), f"the kernel (pid {pid}) is still running after its notebook"
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -206,11 +211,4 @@ def test_a_signal_during_a_real_run_stops_the_whole_course(tmp_path, sig):
     assert list(results) == ["01_sleep"], out                  # 02 was not started
     assert results["01_sleep"]["error"]["ename"] == "Interrupted"
     kernel = int(marker.read_text())
-    for _ in range(50):
-        try:
-            os.kill(kernel, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail(f"the kernel (pid {kernel}) outlived the stopped run")
+    assert _gone(kernel), f"the kernel (pid {kernel}) outlived the stopped run"
