@@ -1,4 +1,4 @@
-"""Bad inputs to vae, fewlabels and watermark: each call must fail with the right exception
+"""Bad inputs to vae, fewlabels, watermark and dekel: each call must fail with the right exception
 type and a message that names the argument (and says what is expected).
 
 ``COVERED`` lists every public name these CASES exercise; tests/test_bad_inputs.py runs
@@ -10,9 +10,9 @@ import functools
 import keras
 import numpy as np
 
-from utils import fewlabels, models, vae, watermark
+from utils import dekel, fewlabels, models, vae, watermark
 
-MODULES = (vae, fewlabels, watermark)
+MODULES = (vae, fewlabels, watermark, dekel)
 
 V, T = ValueError, TypeError
 NAN = float("nan")
@@ -416,6 +416,53 @@ CASES = [
      "colour has values .*divide by 255"),
 ]
 
+# ------------------------------------------------------------------------- dekel --
+PH = np.full((3, 16, 16, 3), 0.5, "float32")        # three 16×16 photos
+G = np.zeros((16, 16, 3))
+EST = dekel.Estimate(alpha=np.zeros((16, 16)), colour=np.ones(3), phi=G, gx=G, gy=G,
+                     offsets=np.zeros((3, 2), int), typical=np.full(3, 0.5))
+CASES += [
+    ("stock_mark-small", lambda: dekel.stock_mark(10), V, "size is 10"),
+    ("stock_mark-text", lambda: dekel.stock_mark(64, ""), V, "text is ''"),
+    ("stock_mark-logo", lambda: dekel.stock_mark(64, logo="moon"), V, "name is 'moon'"),
+    ("stamp-photos-255", lambda: dekel.stamp(PH * 255, np.zeros((16, 16)), (1, 1, 1), 0.5), V,
+     "divide by 255"),
+    ("stamp-mask-shape", lambda: dekel.stamp(PH, np.zeros((6, 8)), (1, 1, 1), 0.5), V,
+     "shape_mask has shape"),
+    ("stamp-jitter", lambda: dekel.stamp(PH, np.zeros((16, 16)), (1, 1, 1), 0.5, jitter=-1), V,
+     "jitter is -1"),
+    ("stamp-alpha", lambda: dekel.stamp(PH, np.zeros((16, 16)), (1, 1, 1), 1.5), V,
+     "alpha is 1.5"),
+    ("stamp-colour", lambda: dekel.stamp(PH, np.zeros((16, 16)), (1, 1), 0.5), V,
+     "colour has shape"),
+    ("gradients-rank", lambda: dekel.gradients(np.zeros((8, 8))), V, "x has shape"),
+    ("gradients-tiny", lambda: dekel.gradients(np.zeros((1, 8, 3))), V, "at least 2×2"),
+    ("gradients-nan", lambda: dekel.gradients(np.full((4, 4, 3), NAN)), V, "x contains NaN"),
+    ("median_gradients-rank", lambda: dekel.median_gradients(PH[0]), V, "j has shape"),
+    ("poisson-shapes", lambda: dekel.poisson_reconstruct(G, G[:4]), V, "gy has shape"),
+    ("poisson-none", lambda: dekel.poisson_reconstruct(None, G), T, "gx is None"),
+    ("shift-float", lambda: dekel.shift(G, 1.5, 0), T, "dy is 1.5"),
+    ("shift-rank", lambda: dekel.shift(PH, 1, 0), V, "x has shape"),
+    ("align-radius", lambda: dekel.align(PH, G, G, -1), V, "radius is -1"),
+    ("align-template", lambda: dekel.align(PH, G[:4], G, 1), V, "gx has shape"),
+    ("estimate-one", lambda: dekel.estimate(PH[:1]), V, "at least 2 photos"),
+    ("estimate-iterations", lambda: dekel.estimate(PH, iterations=-1), V, "iterations is -1"),
+    ("estimate-max_alpha", lambda: dekel.estimate(PH, max_alpha=1.0), V, "max_alpha is 1"),
+    ("estimate-border", lambda: dekel.estimate(PH, border=0), V, "border is 0"),
+    ("Estimate-alpha", lambda: dekel.Estimate(alpha=np.zeros((8, 8, 1)), colour=np.ones(3),
+                                              phi=G, gx=G, gy=G, offsets=np.zeros((3, 2), int),
+                                              typical=np.full(3, 0.5)), V, "alpha has shape"),
+    ("remove-est", lambda: dekel.remove(PH, "estimate"), T, "est is str"),
+    ("remove-shape", lambda: dekel.remove(PH[:, :4, :4], EST), V, "est.alpha has shape"),
+    ("remove-radius", lambda: dekel.remove(PH, EST, radius=-2), V, "radius is -2"),
+    ("aligned_rmse-shapes", lambda: dekel.aligned_rmse(G[..., 0], G[:4, :, 0], 1), V,
+     "estimate_alpha has shape"),
+    ("aligned_rmse-rank", lambda: dekel.aligned_rmse(G, G, 1), V, "estimate_alpha has shape"),
+    ("aligned_rmse-radius", lambda: dekel.aligned_rmse(G[..., 0], G[..., 0], 1.0), T,
+     "radius is 1.0"),
+]
+
+
 COVERED = {
     "vae.binarize", "vae.kl_standard_normal", "vae.bernoulli_nll", "vae.Sampling", "vae.VAE",
     "vae.build_vae", "vae.neg_elbo", "vae.iwae_bound", "vae.decode", "vae.sample_prior",
@@ -425,4 +472,7 @@ COVERED = {
     "fewlabels.label_budget_experiment", "fewlabels.summarize",
     "watermark.render_text", "watermark.render_logo", "watermark.blend", "watermark.Watermarked",
     "watermark.WatermarkSampler", "watermark.invert_blend",
+    "dekel.stock_mark", "dekel.stamp", "dekel.gradients", "dekel.median_gradients",
+    "dekel.poisson_reconstruct", "dekel.shift", "dekel.align", "dekel.Estimate",
+    "dekel.estimate", "dekel.remove", "dekel.aligned_rmse",
 }

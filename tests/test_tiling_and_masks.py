@@ -4,14 +4,48 @@ import pytest
 from utils import baselines, metrics, tiling
 
 
-def test_process_tiled_identity_and_shapes():
+@pytest.mark.parametrize("window", tiling.WINDOWS)
+def test_process_tiled_identity_and_shapes(window):
     x = np.random.default_rng(0).random((37, 50, 3)).astype("float32")
     for tile, stride in ((16, None), (16, 5), (32, 32), (64, 16)):  # 64 > the image: padded
-        np.testing.assert_allclose(tiling.process_tiled(lambda t: t, x, tile, stride), x, atol=1e-6)
+        np.testing.assert_allclose(tiling.process_tiled(lambda t: t, x, tile, stride,
+                                                        window=window), x, atol=1e-6)
+
+
+@pytest.mark.parametrize("window", tiling.WINDOWS)
+def test_a_constant_image_passes_through_tiling_unchanged(window):
+    x = np.full((45, 70, 3), 0.37, np.float32)
+    np.testing.assert_allclose(tiling.process_tiled(lambda t: t, x, 16, window=window), x,
+                               atol=1e-6)
+
+
+def test_smooth_window_leaves_no_step_at_tile_borders():
+    """Every tile comes back shifted by its own random constant (tiles that disagree). With
+    the flat window the output jumps where a tile ends; with the smooth window the output
+    changes by at most about π / tile of the disagreement from one pixel to the next."""
+    x = np.zeros((160, 160, 1), np.float32)
+    rng = np.random.default_rng(0)
+
+    def disagree(t):
+        return t + rng.uniform(-1, 1, (len(t), 1, 1, 1)).astype(np.float32)
+
+    steps = {}
+    for window in tiling.WINDOWS:
+        y = tiling.process_tiled(disagree, x, 32, window=window)[..., 0]
+        steps[window] = max(np.abs(np.diff(y, axis=0)).max(), np.abs(np.diff(y, axis=1)).max())
+    print(steps)
+    assert steps["flat"] > 0.5                    # the grid the smooth window removes
+    assert steps["smooth"] < 1.2 * np.pi / 32 * 2  # disagreements are at most 2
+
+
+def test_smooth_windows_half_a_tile_apart_sum_to_one():
+    w = np.sqrt(np.diag(tiling.tile_window(16)))           # the 1-D window
+    np.testing.assert_allclose(w[:8] + w[8:], 1.0, atol=1e-6)
+    assert (tiling.tile_window(16, "flat") == 1).all()
 
 
 @pytest.mark.parametrize("batch_size", [1, 4, 256])
-def test_process_tiled_averages_overlaps(batch_size):
+def test_process_tiled_flat_window_averages_overlaps(batch_size):
     # Each tile is replaced by a constant that identifies it: its top-left pixel's value
     # 100·i + j. Every output pixel must be the mean of the constants of the tiles covering
     # it (last-write-wins, first-write-wins or a sum would all give other numbers).
@@ -23,7 +57,7 @@ def test_process_tiled_averages_overlaps(batch_size):
         calls.append(len(t))
         return np.ones_like(t) * t[:, :1, :1, :]
 
-    y = tiling.process_tiled(tile_id, x, 16, 8, batch_size=batch_size)
+    y = tiling.process_tiled(tile_id, x, 16, 8, batch_size=batch_size, window="flat")
     assert sum(calls) == 9 and max(calls) == min(batch_size, 9)  # 3 × 3 tiles
     corners = [(i, j) for i in (0, 8, 16) for j in (0, 8, 16)]
     want = np.zeros((32, 32))
@@ -86,3 +120,15 @@ def test_inpaint_biharmonic_fills_a_smooth_image():
         baselines.inpaint_biharmonic(damaged, m[..., 1:])
     with pytest.raises(TypeError, match="mask has dtype"):
         baselines.inpaint_biharmonic(damaged, m.astype("uint8"))
+
+
+def test_mask_scores_on_a_known_pair():
+    true = np.zeros((2, 4, 4), bool)
+    true[0, :2, :2] = True                       # 4 marked pixels
+    pred = np.zeros_like(true)
+    pred[0, :2, :3] = True                       # 6 flagged, 4 of them marked
+    s = metrics.mask_scores(pred, true)
+    assert s == dict(iou=4 / 6, precision=4 / 6, recall=1.0)
+    assert metrics.mask_scores(np.zeros_like(true), true) == dict(iou=0.0, precision=0.0,
+                                                                  recall=0.0)
+    assert metrics.mask_scores(true, true) == dict(iou=1.0, precision=1.0, recall=1.0)

@@ -86,6 +86,13 @@ def test_render_bad_arguments_and_shapes():
 def test_natural_images_split_and_patches():
     names = [n for split in data.NATURAL_SPLITS.values() for n in split]
     assert len(names) == len(set(names))  # whole images held out
+    assert len(data.NATURAL_SPLITS["test"]) >= 4 and len(data.NATURAL_SPLITS["val"]) >= 1
+    # no held-out image is a copy (or a crop of the same size) of a training one
+    train = data.natural_images("train")
+    for name in data.NATURAL_SPLITS["val"] + data.NATURAL_SPLITS["test"]:
+        held = data.natural_image(name)
+        assert not any(t.shape == held.shape and np.abs(t - held).mean() < 0.05
+                       for t in train.values()), name
     imgs = data.natural_images("test")
     assert set(imgs) == set(data.NATURAL_SPLITS["test"])
     assert all(im.dtype == np.float32 and im.shape[-1] == 3 and 0 <= im.min() and im.max() <= 1

@@ -584,14 +584,19 @@ def flatten(x) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------
-# Natural colour images bundled with scikit-image and scikit-learn (no download), for the
-# watermark notebook. Whole images are held out: none of the val/test images is ever cut
-# into training patches.
+# Natural colour images bundled with scikit-image, scikit-learn and matplotlib (no
+# download), for the watermark notebook. Whole images are held out: none of the val/test
+# images is ever cut into training patches. These are every colour *photograph* the three
+# packages ship; left out: scikit-image's colorwheel, chessboard and color.png (test
+# patterns), logo (a held-out watermark), motorcycle_right (the stereo twin of
+# motorcycle_left), the animated GIF and the grey images; matplotlib's logo2.png and the
+# 128-pixel Minduka present icon (drawings).
 # ---------------------------------------------------------------------------------------
 NATURAL_SPLITS = {
-    "train": ("astronaut", "coffee", "china", "immunohistochemistry", "hubble_deep_field"),
+    "train": ("astronaut", "coffee", "china", "immunohistochemistry", "hubble_deep_field",
+              "retina"),
     "val": ("rocket",),
-    "test": ("chelsea", "flower"),
+    "test": ("chelsea", "flower", "grace_hopper", "motorcycle"),
 }
 NATURAL_NAMES = tuple(sorted(n for names in NATURAL_SPLITS.values() for n in names))
 
@@ -604,6 +609,16 @@ def natural_image(name: str) -> np.ndarray:
         from sklearn.datasets import load_sample_image
 
         img = load_sample_image(f"{name}.jpg")
+    elif name == "grace_hopper":
+        from matplotlib import cbook
+        from PIL import Image
+
+        with cbook.get_sample_data("grace_hopper.jpg") as f:
+            img = np.asarray(Image.open(f).convert("RGB"))
+    elif name == "motorcycle":
+        import skimage.data
+
+        img = skimage.data.stereo_motorcycle()[0]
     else:
         import skimage.data
 

@@ -122,6 +122,28 @@ def masked_rmse(x, r, mask) -> float:
     return float(np.sqrt(((x - r) ** 2)[mask].mean()))
 
 
+def mask_scores(predicted, true) -> dict:
+    """How well a predicted mask finds a true one (boolean arrays of one shape): ``iou``
+    |P ∩ T| / |P ∪ T|, ``precision`` |P ∩ T| / |P| (the share of flagged pixels that are
+    marked; 0 when nothing is flagged) and ``recall`` |P ∩ T| / |T| (the share of marked
+    pixels that are flagged)."""
+    predicted = check_array("predicted", predicted, ndim=None, dtype=None)
+    true = check_array("true", true, ndim=None, dtype=None)
+    for name, value in (("predicted", predicted), ("true", true)):
+        if value.dtype != bool:
+            raise TypeError(f"{name} has dtype {value.dtype}; expected a boolean array.")
+    if predicted.shape != true.shape:
+        raise ValueError(f"predicted has shape {predicted.shape} and true {true.shape}; "
+                         "expected the same shape.")
+    if not true.any():
+        raise ValueError("true is empty; expected at least one pixel inside the true mask.")
+    both = float(np.logical_and(predicted, true).sum())
+    flagged = float(predicted.sum())
+    return dict(iou=both / float(np.logical_or(predicted, true).sum()),
+                precision=both / flagged if flagged else 0.0,
+                recall=both / float(true.sum()))
+
+
 def frechet_distance(features_a, features_b, *, eps: float = 1e-6) -> float:
     """Fréchet distance between Gaussians fitted to two sets of feature vectors (the FID of
     Heusel et al., 2017, in whatever feature space the caller chose):

@@ -6,16 +6,38 @@ from typing import Callable
 
 import numpy as np
 
-from ._validate import check_array, check_callable, check_int
+from ._validate import check_array, check_callable, check_choice, check_int
+
+WINDOWS = ("smooth", "flat")
+
+
+def tile_window(tile: int, window: str = "smooth") -> np.ndarray:
+    """The weight of each pixel of a ``tile``×``tile`` tile when overlapping tiles are blended.
+
+    ``"smooth"``: sin²(π(y + ½)/tile) · sin²(π(x + ½)/tile) — near zero at the tile's edges,
+    largest in its middle. Two such windows half a tile apart add up to one (sin² + cos²), so
+    at stride ``tile / 2`` the weights form a partition of unity: a tile's edge, where a patch
+    model knows least, counts for almost nothing, and the output has no step at tile borders.
+    ``"flat"``: every pixel weighs 1 (plain averaging of the overlaps; where neighbouring
+    tiles disagree, their borders show as a grid)."""
+    tile = check_int("tile", tile, low=1)
+    window = check_choice("window", window, WINDOWS)
+    if window == "flat":
+        return np.ones((tile, tile), np.float32)
+    w = np.sin(np.pi * (np.arange(tile) + 0.5) / tile) ** 2
+    return np.outer(w, w).astype(np.float32)
 
 
 def process_tiled(predict: Callable[[np.ndarray], np.ndarray], image, tile: int,
-                  stride: int | None = None, *, batch_size: int = 256) -> np.ndarray:
+                  stride: int | None = None, *, batch_size: int = 256,
+                  window: str = "smooth") -> np.ndarray:
     """Apply ``predict`` (a batch ``(N, tile, tile, C)`` → same shape) to overlapping tiles of
-    ``image`` ``(H, W, C)`` and average the overlaps, so no seams show between tiles.
+    ``image`` ``(H, W, C)`` and blend the overlaps with ``tile_window(tile, window)``.
 
-    The image is padded by reflection to cover whole tiles. Each output pixel is the mean of
-    the predictions of every tile that covers it.
+    The image is padded by reflection — by half a tile on every side for the smooth window,
+    so that every pixel of the image lies inside tiles, never only at a tile's edge — and to
+    whole tiles. Each output pixel is the weighted mean of the predictions of the tiles that
+    cover it, so an image that ``predict`` returns unchanged comes back unchanged.
 
     Args:
         predict: a function from a batch of tiles to a batch of the same shape (e.g. a
@@ -24,6 +46,7 @@ def process_tiled(predict: Callable[[np.ndarray], np.ndarray], image, tile: int,
         tile: side of the square tiles, in pixels (>= 1).
         stride: step between tiles, from 1 to ``tile``; defaults to half a tile.
         batch_size: number of tiles per call of ``predict`` (>= 1).
+        window: ``"smooth"`` (default) or ``"flat"`` (see ``tile_window``).
 
     Returns:
         An array of the image's shape (float32).
@@ -37,15 +60,19 @@ def process_tiled(predict: Callable[[np.ndarray], np.ndarray], image, tile: int,
     stride = max(1, tile // 2) if stride is None else check_int("stride", stride, low=1,
                                                                  high=tile)
     batch_size = check_int("batch_size", batch_size, low=1)
+    weight = tile_window(tile, window)[..., None]
     h, w = image.shape[:2]
-    ph = max(tile, h + (-(h - tile) % stride if h > tile else 0))
-    pw = max(tile, w + (-(w - tile) % stride if w > tile else 0))
-    mode = "reflect" if min(h, w) > 1 and ph - h < h and pw - w < w else "edge"
-    padded = np.pad(image, ((0, ph - h), (0, pw - w), (0, 0)), mode=mode)
+    margin = tile // 2 if window == "smooth" else 0
+    hh, ww = h + 2 * margin, w + 2 * margin
+    ph = max(tile, hh + (-(hh - tile) % stride if hh > tile else 0))
+    pw = max(tile, ww + (-(ww - tile) % stride if ww > tile else 0))
+    pad = ((margin, ph - h - margin), (margin, pw - w - margin), (0, 0))
+    mode = "reflect" if min(h, w) > 1 and max(pad[0]) < h and max(pad[1]) < w else "edge"
+    padded = np.pad(image, pad, mode=mode)
     corners = [(i, j) for i in range(0, ph - tile + 1, stride)
                for j in range(0, pw - tile + 1, stride)]
     out = np.zeros_like(padded)
-    count = np.zeros(padded.shape[:2] + (1,), np.float32)
+    total = np.zeros(padded.shape[:2] + (1,), np.float32)
     for k in range(0, len(corners), batch_size):
         chunk = corners[k:k + batch_size]
         tiles = np.stack([padded[i:i + tile, j:j + tile] for i, j in chunk])
@@ -55,6 +82,6 @@ def process_tiled(predict: Callable[[np.ndarray], np.ndarray], image, tile: int,
             raise ValueError(f"predict returned shape {pred.shape} for tiles {tiles.shape}; "
                              "expected the same shape.")
         for (i, j), p in zip(chunk, pred):
-            out[i:i + tile, j:j + tile] += p
-            count[i:i + tile, j:j + tile] += 1
-    return (out / count)[:h, :w]
+            out[i:i + tile, j:j + tile] += weight * p
+            total[i:i + tile, j:j + tile] += weight
+    return (out / total)[margin:margin + h, margin:margin + w]
