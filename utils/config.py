@@ -129,21 +129,27 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
             text="U-Net − strongest classical filter, PSNR dB, masking 0.5 (> 0: beats it)"),
     },
     "05_watermark_removal": {
-        # Issue 6 asks for <= 0.4 and >= +3 dB in full mode. Measured on the 2-core CPU budget:
-        # 0.56 and +3.1 dB, then 0.55 and +3.0 dB with the rounds shuffled by the run's seed
-        # (training.FreshRounds); another shuffle order gave 0.66 and +2.6 dB, so this bar is
-        # close to the run-to-run spread (issue 17 rebuilds the notebook). The ratio's bar is
-        # set at what is established; the 0.4 target stays in issue 17, not in student text.
+        # Part 1, one site's watermark on every photo (issue 17's bars): the autoencoder
+        # trained for that watermark, and the attack of Dekel et al. (no learning; 0.023 at
+        # 400 photos, 0.047 at 100 in our runs).
+        "site_ae_mask_rmse_over_input": dict(
+            op="<=", full=0.3, fast=0.7,
+            text="site's autoencoder: RMSE inside the mark / input's, held-out photos"),
+        "site_ae_minus_input_psnr_db": dict(
+            op=">=", full=6.0, fast=None,
+            text="site's autoencoder − watermarked input, whole-photo PSNR dB"),
+        "attack_mask_rmse_over_input": dict(
+            op="<=", full=0.1, fast=0.2,
+            text="the attack (largest collection): RMSE inside the mark / input's"),
+        # Part 2, unseen words and logos, in what is left of the 8-minute budget after part 1
+        # (10 rounds; the notebook before issue 17 spent 16 rounds on it alone and reached
+        # 0.54-0.61). Measured with 10-12 rounds: 0.64-0.74 from run to run, so the old bar of
+        # 0.65 no longer holds; this bar says only that it removes part of unseen marks. The
+        # whole-image PSNR change and the detection scores are reported, not judged (see the
+        # README and issue 17).
         "unet_mask_rmse_over_input": dict(
-            op="<=", full=0.65, fast=0.9,
-            text="residual U-Net RMSE inside the mask / input's"),
-        "unet_minus_input_psnr_db": dict(
-            op=">=", full=2.0, fast=-3.0,
-            text="residual U-Net − watermarked input, whole-patch PSNR dB"),
-        "unet_minus_plain_ae_psnr_db": dict(
-            op=">=", full=5.0, fast=2.0,
-            text="residual U-Net − plain bottleneck AE, whole-patch PSNR dB (different budgets "
-                 "and parts: not an ablation)"),
+            op="<=", full=0.85, fast=0.95,
+            text="unseen marks: U-Net RMSE inside the mask / input's"),
     },
     "06_vae_generation": {
         "vae_test_neg_elbo_nats": dict(

@@ -36,7 +36,7 @@ from scipy import fft
 
 from ._validate import (check_array, check_bool, check_images, check_int, check_real,
                         check_same_shape, check_seed, check_str)
-from .watermark import Watermarked, _to_8bit, blend, invert_blend, render_logo, render_text
+from .watermark import Watermarked, _colours, _to_8bit, invert_blend, render_logo, render_text
 
 __all__ = ["stock_mark", "stamp", "gradients", "median_gradients", "poisson_reconstruct", "shift", "align",
            "Estimate", "estimate", "remove", "aligned_rmse"]
@@ -79,15 +79,15 @@ def stamp(photos, shape_mask, colour, alpha: float, *, jitter: int = 0, seed=0,
     quantize = check_bool("quantize", quantize)
     rng = np.random.default_rng(check_seed("seed", seed))
     offsets = rng.integers(-jitter, jitter + 1, size=(len(photos), 2))
-    out, alphas = [], []
-    for p, (dy, dx) in zip(photos, offsets):
-        j, a = blend(p, shift(shape_mask, dy, dx), colour, alpha)
-        out.append(j), alphas.append(a)
-    j = np.stack(out)
+    colour = _colours("colour", colour, (3,))
+    alpha = check_real("alpha", alpha, low=0, high=1)
+    # watermark.blend, for the whole batch at once
+    alphas = alpha * np.stack([shift(shape_mask, dy, dx) for dy, dx in offsets])
+    j = alphas[..., None] * colour + (1.0 - alphas[..., None]) * photos
     if quantize:
         j = _to_8bit(j)
-    colours = np.broadcast_to(np.asarray(colour, np.float32), (len(photos), 3))
-    return Watermarked(j.astype(np.float32), photos, np.stack(alphas), colours), offsets
+    colours = np.broadcast_to(colour, (len(photos), 3))
+    return Watermarked(j.astype(np.float32), photos, alphas, colours), offsets
 
 
 def _batch(name: str, value) -> np.ndarray:
