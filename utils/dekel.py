@@ -20,7 +20,8 @@ uses:
    deviation gives a rough A; a least-squares fit of φ against it gives W − Ī, and then
    A = φ / (W − Ī) sharply. Step 0, run before and between these: ``align`` finds each
    photo's offset (the watermark's position wanders by a few pixels) by matching its gradient
-   magnitude against the current estimate's, and the photos are shifted back.
+   field against the current estimate's (at first the mean gradient, then the median), and
+   the photos are shifted back.
 4. ``remove``: invert the blend, I = (J − A·W) / (1 − A), with the estimate.
 
 The paper goes on to refine A, W and every I jointly (multi-image matting); this module stops

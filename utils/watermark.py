@@ -221,7 +221,7 @@ class WatermarkSampler:
     Each watermark: text with probability ``p_text`` (else a logo), opacity α uniform in
     ``alpha_range``, height 25–60 % of the patch (text) or 40–80 % (logo), rotation within
     ±30°, a random position that keeps it mostly inside, and a colour that is white, black or
-    a random saturated colour.
+    a random colour (uniform in RGB).
     """
 
     def __init__(self, split: str = "train", *, alpha_range=ALPHA_RANGE, p_text: float = 0.6,
