@@ -146,9 +146,10 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
         # 0.54-0.61). Measured with 10-12 rounds: 0.64-0.74 from run to run, so the old bar of
         # 0.65 no longer holds; this bar says only that it removes part of unseen marks. The
         # whole-image PSNR change and the detection scores are reported, not judged (see the
-        # README and issue 17).
+        # README and issue 17). No fast bar: two short rounds leave it near 1 (0.88-0.96 on
+        # the three backends), and the site's autoencoder already checks the same training.
         "unet_mask_rmse_over_input": dict(
-            op="<=", full=0.85, fast=0.95,
+            op="<=", full=0.85, fast=None,
             text="unseen marks: U-Net RMSE inside the mask / input's"),
     },
     "06_vae_generation": {
