@@ -169,14 +169,15 @@ def align(j, gx, gy, radius: int) -> np.ndarray:
     check_same_shape("gy", gy, "j[0]", j[0])
     radius = check_int("radius", radius, low=0)
     jx, jy = gradients(j)
-    offsets = [(dy, dx) for dy in range(-radius, radius + 1) for dx in range(-radius, radius + 1)]
+    offsets = _offsets(radius)
     scores = np.stack([(jx * shift(gx, dy, dx) + jy * shift(gy, dy, dx)).sum((1, 2, 3))
                        for dy, dx in offsets], 1)
     return np.array(offsets, dtype=int)[scores.argmax(1)]
 
 
-def _shift_all(j: np.ndarray, offsets: np.ndarray, sign: int) -> np.ndarray:
-    return np.stack([shift(x, sign * dy, sign * dx) for x, (dy, dx) in zip(j, offsets)])
+def _offsets(radius: int) -> list[tuple[int, int]]:
+    """Every whole-pixel offset (dy, dx) within ``radius`` in each direction."""
+    return [(dy, dx) for dy in range(-radius, radius + 1) for dx in range(-radius, radius + 1)]
 
 
 @dataclass(frozen=True)
@@ -235,17 +236,14 @@ def estimate(j, *, radius: int = 3, iterations: int = 2, border: int = 4,
     max_alpha = check_real("max_alpha", max_alpha, low=0, high=1, low_open=True, high_open=True)
     offsets = np.zeros((len(j), 2), int)
     aligned = j
-    if iterations:
-        # The first template: the *mean* gradient. Where the mark wanders, its edges reach each
-        # pixel in only some photos, so the median there can be 0; the mean keeps a blurred
-        # trace of them, enough to align on.
-        gx, gy = (g.mean(0) for g in gradients(j))
+    # The first template to align on: the *mean* gradient. Where the mark wanders, its edges
+    # reach each pixel in only some photos, so the median there can be 0; the mean keeps a
+    # blurred trace of them. Without alignment the median is the estimate at once.
+    gx, gy = (g.mean(0) for g in gradients(j)) if iterations else median_gradients(j)
     for _ in range(iterations):
         offsets = align(j, gx, gy, radius)
         offsets -= np.round(np.median(offsets, 0)).astype(int)   # the template may sit off-centre
-        aligned = _shift_all(j, offsets, -1)
-        gx, gy = median_gradients(aligned)
-    if not iterations:
+        aligned = np.stack([shift(x, -dy, -dx) for x, (dy, dx) in zip(j, offsets)])
         gx, gy = median_gradients(aligned)
     phi = poisson_reconstruct(gx, gy)
     frame = _border(h, w, border)
@@ -294,4 +292,4 @@ def aligned_rmse(estimate_alpha, true_alpha, radius: int) -> float:
     check_same_shape("estimate_alpha", est, "true_alpha", true)
     radius = check_int("radius", radius, low=0)
     return float(min(np.sqrt(np.mean((shift(est, dy, dx) - true) ** 2))
-                     for dy in range(-radius, radius + 1) for dx in range(-radius, radius + 1)))
+                     for dy, dx in _offsets(radius)))
