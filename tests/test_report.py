@@ -1,6 +1,7 @@
 import json
 import math
 
+import numpy as np
 import pytest
 
 from utils import config, report
@@ -188,6 +189,13 @@ def test_table_bad_input(kwargs, error, match):
 def test_table_digits_and_cells():
     t = report.Table([dict(a=3.14159, n=12345, flag=True)], digits=3)
     assert "3.14" in str(t) and "12,345" in str(t) and "True" in str(t)
+
+
+def test_table_rounds_numpy_scalars_like_python_numbers():
+    t = report.Table([dict(conf=np.float32(0.8572059), n=np.int64(12345), ok=np.bool_(True))],
+                     digits=3)
+    row = str(t).splitlines()[-1].split()
+    assert row == ["0.857", "12,345", "True"]
 
 
 def test_exercise_check_ticks_in_range_and_explains_outside(capsys):

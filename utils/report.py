@@ -259,10 +259,10 @@ class Table:
         self.rows, self.digits, self.title = rows, digits, title
 
     def _cell(self, v) -> str:
-        if isinstance(v, float):
-            return f"{v:.{self.digits}g}"
-        if isinstance(v, int) and type(v) is not bool:  # thousands separators; True stays True
-            return f"{v:,}"
+        if isinstance(v, (float, np.floating)):  # NumPy's float32 means too
+            return f"{float(v):.{self.digits}g}"
+        if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+            return f"{int(v):,}"  # thousands separators; True stays True
         return str(v)
 
     def __str__(self) -> str:
