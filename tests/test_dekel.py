@@ -96,6 +96,19 @@ def test_estimate_with_jitter_aligns_the_photos():
     assert err(est) < 0.03 and err(est) < 0.6 * err(blurred)
 
 
+def test_estimate_measures_the_typical_colour_in_the_band_along_the_frame():
+    """Photos dark (0.05 ± 0.02) in a 16-pixel frame — less than half of each photo — and
+    busy inside, the mark at the same place: Ī is the frame's colour, not the median of the
+    whole photos (about 0.5)."""
+    n, size, rim = 100, 128, 16
+    rng = np.random.default_rng(3)
+    photos = np.repeat(np.repeat(0.05 + rng.uniform(-0.02, 0.02, (n, 1, 1, 3)), size, 1), size, 2)
+    photos[:, rim:-rim, rim:-rim] = blocky_images(n, size - 2 * rim, seed=3)
+    marked, _ = dekel.stamp(photos.astype(np.float32), disc_mask(size, 8), (1, 1, 1), 0.5)
+    est = dekel.estimate(marked.j, iterations=0)
+    np.testing.assert_allclose(est.typical, 0.05, atol=0.01)
+
+
 def test_aligned_rmse_finds_the_offset():
     m = disc_mask()
     assert dekel.aligned_rmse(dekel.shift(m, 2, -1), m, 2) == 0.0
