@@ -1,7 +1,7 @@
 """Bad inputs to the NumPy modules of utils: each call must fail with the right exception
 type and a message that names the argument (and says what is expected).
 
-Modules: linalg, metrics, conv, corrupt, baselines, tiling, features, plots. ``COVERED``
+Modules: linalg, metrics, conv, corrupt, baselines, tiling, features, plots, ood. ``COVERED``
 lists every public name these CASES exercise; tests/test_bad_inputs.py runs the cases and
 checks that every public name of utils is covered.
 """
@@ -14,7 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from utils import baselines, conv, corrupt, features, linalg, metrics, plots, tiling
+from utils import baselines, conv, corrupt, features, linalg, metrics, ood, plots, tiling
 
 
 V, T = ValueError, TypeError
@@ -400,6 +400,25 @@ CASES = [
     ("mosaic_canvas-2d", lambda: plots.mosaic_canvas(IMG[0], 2), V, r"images has shape \(12, 12\)"),
     ("mosaic_canvas-empty", lambda: plots.mosaic_canvas(EMPTY, 2),
      V, r"images has shape \(0, 12, 12\)"),
+    # ood
+    ("image_set-name", lambda: ood.image_set("cats", 3), V, "name is 'cats'"),
+    ("image_set-n", lambda: ood.image_set("blank", 0), V, "n is 0"),
+    ("image_set-seed", lambda: ood.image_set("blank", 2, seed=None), T, "seed is None"),
+    ("detection_scores-2d", lambda: ood.detection_scores(ROWS, [1.0]), V, "in_scores has shape"),
+    ("detection_scores-nan", lambda: ood.detection_scores([0.1], [np.nan]), V,
+     "out_scores contains NaN"),
+    ("detection_scores-empty", lambda: ood.detection_scores([], [1.0]), V, "in_scores has shape"),
+    ("precision_at_k-features", lambda: ood.precision_at_k(ROWS, np.zeros(20, int), ROWS[:, :3],
+                                                          np.zeros(20, int)), V,
+     "query has 6 features per row and base 3"),
+    ("precision_at_k-labels", lambda: ood.precision_at_k(ROWS, np.zeros(19, int), ROWS,
+                                                        np.zeros(20, int)), V,
+     "query_labels has 19 labels"),
+    ("precision_at_k-float-labels", lambda: ood.precision_at_k(ROWS, np.zeros(20), ROWS,
+                                                              np.zeros(20, int)), T,
+     "query_labels has dtype float64"),
+    ("precision_at_k-k", lambda: ood.precision_at_k(ROWS, np.zeros(20, int), ROWS,
+                                                   np.zeros(20, int), k=21), V, "k is 21"),
 ]
 
 COVERED = {
@@ -417,4 +436,5 @@ COVERED = {
     "features.first_layer_filters", "features.top_activating", "features.single_unit_codes",
     "plots.image_rows", "plots.image_grid", "plots.plot_history", "plots.plot_codes_2d",
     "plots.plot_lines", "plots.plot_histograms", "plots.mosaic", "plots.mosaic_canvas",
+    "ood.image_set", "ood.detection_scores", "ood.precision_at_k",
 }

@@ -261,7 +261,7 @@ class Table:
     def _cell(self, v) -> str:
         if isinstance(v, (float, np.floating)):  # NumPy's float32 means too
             return f"{float(v):.{self.digits}g}"
-        if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        if isinstance(v, (int, np.integer)) and type(v) not in (bool, np.bool_):
             return f"{int(v):,}"  # thousands separators; True stays True
         return str(v)
 
