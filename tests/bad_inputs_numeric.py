@@ -419,6 +419,9 @@ CASES = [
      "query_labels has dtype float64"),
     ("precision_at_k-k", lambda: ood.precision_at_k(ROWS, np.zeros(20, int), ROWS,
                                                    np.zeros(20, int), k=21), V, "k is 21"),
+    ("ink-255", lambda: ood.ink(B255), V, "images has values in"),
+    ("slant-rgb", lambda: ood.slant(RGB), V, r"images has shape \(2, 12, 12, 3\)"),
+    ("complexity_bits-nan", lambda: ood.complexity_bits(NANIMG), V, "images contains NaN"),
 ]
 
 COVERED = {
@@ -436,5 +439,6 @@ COVERED = {
     "features.first_layer_filters", "features.top_activating", "features.single_unit_codes",
     "plots.image_rows", "plots.image_grid", "plots.plot_history", "plots.plot_codes_2d",
     "plots.plot_lines", "plots.plot_histograms", "plots.mosaic", "plots.mosaic_canvas",
-    "ood.image_set", "ood.detection_scores", "ood.precision_at_k",
+    "ood.image_set", "ood.detection_scores", "ood.precision_at_k", "ood.ink", "ood.slant",
+    "ood.complexity_bits",
 }

@@ -56,3 +56,26 @@ def test_precision_at_k_on_a_toy_set_with_a_known_answer():
     q_labels = np.array([0, 1])
     assert ood.precision_at_k(query, q_labels, base, labels, k=5) == pytest.approx((4 / 5 + 1) / 2)
     assert ood.precision_at_k(query, q_labels, base, labels, k=1) == 1.0
+
+
+def test_ink_slant_and_complexity_measure_what_they_say():
+    bar = np.zeros((3, 28, 28))
+    bar[0, 4:24, 13:15] = 1.0                       # upright
+    for r in range(20):                             # leaning right: top to the right of the bottom
+        bar[1, 4 + r, 20 - r // 2:22 - r // 2] = 1.0
+        bar[2, 4 + r, 6 + r // 2:8 + r // 2] = 1.0  # leaning left
+    s = ood.slant(bar)
+    assert s[0] == pytest.approx(0.0, abs=1e-12) and s[1] < -0.3 and s[2] > 0.3
+    assert s[1] == pytest.approx(-s[2])
+    thick = bar[:1].copy()
+    thick[0, 4:24, 12:16] = 1.0
+    assert ood.ink(thick)[0] == pytest.approx(2 * ood.ink(bar[:1])[0])
+    assert ood.slant(np.zeros((1, 28, 28)))[0] == 0.0
+    bits = ood.complexity_bits(np.concatenate([ood.image_set("blank", 1), ood.image_set("letters", 1),
+                                               ood.image_set("uniform noise", 1)]))
+    assert bits[0] < bits[1] < bits[2] and bits[2] > 6.0
+
+
+def test_attribute_functions_refuse_colour_images():
+    with pytest.raises(ValueError, match=r"images has shape \(2, 8, 8, 3\)"):
+        ood.ink(np.zeros((2, 8, 8, 3)))
