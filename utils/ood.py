@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_array, check_choice, check_int, check_labels, check_seed
+from ._validate import (check_array, check_choice, check_images, check_int, check_labels,
+                        check_seed)
 
 SIDE = 28
 #: The out-of-distribution sets ``image_set`` draws, in the order notebook 07 shows them.
@@ -65,7 +66,7 @@ def image_set(name: str, n: int, *, seed: int = 0) -> np.ndarray:
         from .watermark import render_text
 
         picks = rng.integers(len(LETTERS), size=n)
-        shapes = {k: _fit_box(np.asarray(render_text(LETTERS[k], 40))) for k in set(picks)}
+        shapes = {k: _fit_box(render_text(LETTERS[k], 40)) for k in set(picks)}
         out = np.stack([shapes[k] for k in picks])
     elif name == "sklearn digits":
         from sklearn.datasets import load_digits
@@ -84,10 +85,6 @@ def image_set(name: str, n: int, *, seed: int = 0) -> np.ndarray:
     return np.clip(np.asarray(out, np.float32), 0.0, 1.0)[..., None]
 
 
-def _scores(name: str, value) -> np.ndarray:
-    return check_array(name, value, ndim=1, min_len=1).astype(np.float64)
-
-
 def detection_scores(in_scores, out_scores) -> dict[str, float]:
     """How well a score separates out-of-distribution inputs (``out_scores``, the positives)
     from in-distribution ones (``in_scores``), a higher score meaning "more unusual":
@@ -96,7 +93,7 @@ def detection_scores(in_scores, out_scores) -> dict[str, float]:
     from scikit-learn."""
     from sklearn.metrics import average_precision_score, roc_auc_score
 
-    a, b = _scores("in_scores", in_scores), _scores("out_scores", out_scores)
+    a, b = check_array("in_scores", in_scores, ndim=1), check_array("out_scores", out_scores, ndim=1)
     y = np.r_[np.zeros(len(a)), np.ones(len(b))]
     s = np.r_[a, b]
     return {"roc_auc": float(roc_auc_score(y, s)), "pr_auc": float(average_precision_score(y, s))}
@@ -121,15 +118,9 @@ def precision_at_k(query, query_labels, base, base_labels, k: int = 10) -> float
 
 
 def _grey_images(name: str, value) -> np.ndarray:
-    from ._validate import check_images
-
-    x = check_images(name, value, ndim=(3, 4))
-    if x.ndim == 4:
-        if x.shape[-1] != 1:
-            raise ValueError(f"{name} has shape {x.shape}; expected grey images (N, H, W) or "
-                             "(N, H, W, 1).")
-        x = x[..., 0]
-    return x.astype(np.float64)
+    """Grey images (N, H, W) or (N, H, W, 1) in [0, 1], as (N, H, W) float64."""
+    x = check_images(name, value, ndim=(3, 4), channels=(1,), dtype=np.float64)
+    return x[..., 0] if x.ndim == 4 else x
 
 
 def ink(images) -> np.ndarray:
