@@ -59,8 +59,8 @@ def test_discover_and_select(notebooks):
     assert [p.name for p in paths] == [f"{NB}.ipynb", "02_broken.ipynb"]
     assert course.select(paths, ["02"]) == paths[1:]
     assert course.select(paths, [NB, "01"]) == paths[:1]
-    with pytest.raises(ValueError, match="--only '07' matches no notebook"):
-        course.select(paths, ["07"])
+    with pytest.raises(ValueError, match="--only '08' matches no notebook"):
+        course.select(paths, ["08"])
     with pytest.raises(FileNotFoundError, match="is not a folder"):
         course.discover(notebooks / "missing")
 

@@ -172,6 +172,31 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
             op="<=", full=0.5, fast=None,
             text="Fréchet distance to test digits: VAE samples / plain AE decodes of N(0, I) codes"),
     },
+    "07_autoencoders_at_work": {
+        # Calibrated on full-mode runs at seeds 0, 1 and 2 (TensorFlow, 2026-11-28); the
+        # measured ranges are in the comments. Fast mode's 3 epochs show little of it.
+        "ae_auc_corrupted_min": dict(  # 0.887–0.893
+            op=">=", full=0.85, fast=0.55,
+            text="lowest ROC-AUC of the autoencoder's error over the corrupted digits"),
+        "ae_auc_novel_minus_pca": dict(  # +0.113 – +0.182
+            op=">=", full=0.05, fast=None,
+            text="novel digit: ROC-AUC of the autoencoder's error minus PCA's"),
+        "ae_auc_blank": dict(  # 0 at every seed: the failure the notebook shows
+            op="<=", full=0.1, fast=None,
+            text="blank images: ROC-AUC of the autoencoder's error (below 0.5: called normal)"),
+        "corrected_auc_blank": dict(  # 1.0
+            op=">=", full=0.9, fast=0.9,
+            text="blank images: ROC-AUC of the complexity-corrected VAE score"),
+        "code_over_pixel_precision": dict(  # 1.005–1.014
+            op=">=", full=0.98, fast=0.4,
+            text="precision@10: 16-number autoencoder code / 784 pixels"),
+        "slant_step_min": dict(  # 0.097–0.101
+            op=">=", full=0.05, fast=None,
+            text="smallest rise of the decoded digits' mean slant from one step to the next"),
+        "same_digit_min": dict(  # 0.94–0.95
+            op=">=", full=0.9, fast=0.8,
+            text="lowest share of moved digits judged the same digit, |step| ≤ 0.25"),
+    },
 }
 
 
