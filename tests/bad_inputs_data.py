@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from utils import config, data, report, slides
+from utils import assignments, config, data, launch, report, slides
 
 NB = "01_basic_autoencoder"
 NAN = float("nan")
@@ -320,6 +320,32 @@ CASES = [
     ("export_deck int", lambda: slides.export_deck(1, "out"), TypeError, "notebook is 1"),
     ("main str", lambda: slides.main("--tag"), TypeError, "argv is '--tag'"),
     ("main non-str", lambda: slides.main(["--out", 1]), TypeError, r"argv\[1\] is 1"),
+    # ----------------------------------------------------------------- assignments --
+    ("exercises list", lambda: assignments.exercises([]), TypeError, r"nb is \[\]"),
+    ("exercises none", lambda: assignments.exercises({"cells": [{"cell_type": "code", "source": "x"}]}),
+     ValueError, "no exercises"),
+    ("exercises cell", lambda: assignments.exercises({"cells": [3]}), TypeError, r"nb.cells\[0\] is 3"),
+    ("autograder_notebook points", lambda: assignments.autograder_notebook(
+        {"cells": [{"cell_type": "code", "source": "x", "metadata": {"tags": ["solution"]}}]},
+        points=0), ValueError, "points is 0"),
+    ("generate str", lambda: assignments.generate("01.ipynb"), TypeError, "notebooks is '01.ipynb'"),
+    ("generate empty", _in_tmp(lambda f: assignments.generate([], out=f, course=f)), ValueError,
+     "no notebooks given"),
+    ("generate missing", _in_tmp(lambda f: assignments.generate([f / "99_no.ipynb"], out=f, course=f)),
+     ValueError, "99_no.ipynb does not exist"),
+    ("autograde int", lambda: assignments.autograde(3), TypeError, "submissions is 3"),
+    ("assignments main str", lambda: assignments.main("generate"), TypeError, "argv is 'generate'"),
+    # ---------------------------------------------------------------------- launch --
+    ("repository_url int", lambda: launch.repository_url(3), TypeError, "pyproject is 3"),
+    ("links gitlab", lambda: launch.links("https://gitlab.com/a/b", "01_a.ipynb"), ValueError,
+     "url is 'https://gitlab.com/a/b'"),
+    ("links notebook", lambda: launch.links("https://github.com/a/b", 3), TypeError, "notebook is 3"),
+    ("badges notebook", lambda: launch.badges("https://github.com/a/b", "01_a"), ValueError,
+     "notebook is '01_a'"),
+    ("colab_cell int", lambda: launch.colab_cell(3), TypeError, "url is 3"),
+    ("apply list", lambda: launch.apply([], None, "01_a.ipynb"), TypeError, r"nb is \[\]"),
+    ("apply notebook", lambda: launch.apply({"cells": []}, None, 1), TypeError, "notebook is 1"),
+    ("launch main str", lambda: launch.main("--check"), TypeError, "argv is '--check'"),
 ]
 
 COVERED = {
@@ -333,4 +359,8 @@ COVERED = {
     "report.show_code",
     "slides.slide_type", "slides.tag_notebook", "slides.untagged_cells", "slides.copy_assets",
     "slides.loaded_urls", "slides.remote_loads", "slides.export_deck", "slides.main",
+    "assignments.exercises", "assignments.autograder_notebook", "assignments.generate",
+    "assignments.autograde", "assignments.main",
+    "launch.repository_url", "launch.links", "launch.badges", "launch.colab_cell",
+    "launch.apply", "launch.main",
 }

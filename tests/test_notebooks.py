@@ -9,11 +9,18 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils import config, course
+from utils import config, course, launch
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = course.discover(ROOT / "notebooks")
 IDS = [p.stem for p in NOTEBOOKS]
+
+
+def _lesson_code(book):
+    """The code cells of the lesson (without the Colab set-up cell that utils.launch adds
+    when the repository URL is set)."""
+    return [c for c in book.cells if c.cell_type == "code"
+            and not c.source.startswith(launch.COLAB_MARK)]
 
 
 def test_there_are_notebooks():
@@ -43,7 +50,7 @@ def test_kernel_is_python3(nb):
 
 def test_stored_outputs_are_one_clean_run(nb):
     path, book = nb
-    counts = [c.execution_count for c in book.cells if c.cell_type == "code"]
+    counts = [c.execution_count for c in _lesson_code(book)]
     assert counts == list(range(1, len(counts) + 1)), \
         f"{path.name}: execution counts {counts} are not 1..N: re-run with `make outputs`"
     for i, cell in enumerate(book.cells):
@@ -57,7 +64,7 @@ def test_stored_outputs_are_one_clean_run(nb):
 
 def test_first_code_cell_sets_up_this_notebook(nb):
     path, book = nb
-    first = next(c for c in book.cells if c.cell_type == "code").source
+    first = _lesson_code(book)[0].source
     assert "from utils import config" in first
     assert f'config.setup("{path.stem}")' in first
     assert path.stem in config.BARS
@@ -92,7 +99,7 @@ def test_settings_cell_sets_constants_and_both_modes_with_the_same_names(nb):
 
     path, book = nb
     cell = _settings_cell(book)
-    codes = [c for c in book.cells if c.cell_type == "code"]
+    codes = _lesson_code(book)
     assert "config.setup(" in codes[0].source and codes[1] is cell, \
         f"{path.name}: the settings cell must follow the set-up cell"
     picks, constants = [], []

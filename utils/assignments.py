@@ -37,7 +37,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._validate import check_int, check_path, check_str
+from ._validate import cell_source, check_int, check_notebook, check_path, check_str
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -71,8 +71,7 @@ class Exercise:
 
 
 def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
+    return cell_source("cell", cell)
 
 
 def _tags(cell) -> list[str]:
@@ -107,7 +106,7 @@ def exercises(nb) -> list[Exercise]:
     when that cell calls ``report.exercise_check`` and is not itself a solution. Raises
     ``AssignmentError`` when the notebook has no exercises.
     """
-    cells = nb["cells"]
+    cells = check_notebook("nb", nb)
     found = []
     for i, cell in enumerate(cells):
         if cell["cell_type"] != "code" or SOLUTION_TAG not in _tags(cell):
@@ -199,7 +198,9 @@ def generate(notebooks, *, out: Path = BUILD / "assignments", course: Path = BUI
     import nbformat
 
     out, course = check_path("out", out), check_path("course", course)
-    paths = [check_path("notebooks", p) for p in notebooks]
+    if isinstance(notebooks, (str, Path)) or not hasattr(notebooks, "__iter__"):
+        raise TypeError(f"notebooks is {notebooks!r}; expected a list of notebook paths.")
+    paths = [check_path(f"notebooks[{i}]", p) for i, p in enumerate(notebooks)]
     if not paths:
         raise AssignmentError("no notebooks given.")
     _write_config(course)
@@ -308,7 +309,14 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
     return rows
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
+    """The command line (``python -m utils.assignments generate|autograde ...``); ``argv``: its
+    arguments as a list of strings (default ``sys.argv[1:]``)."""
+    if argv is not None:
+        if not isinstance(argv, (list, tuple)):
+            raise TypeError(f"argv is {argv!r}; expected a list of strings such as "
+                            "['generate'], or None.")
+        argv = [check_str(f"argv[{i}]", a, allow_empty=True) for i, a in enumerate(argv)]
     parser = argparse.ArgumentParser(prog="python -m utils.assignments", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("generate", help="write build/assignments/<notebook>/ for every notebook")

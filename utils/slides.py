@@ -21,16 +21,16 @@ import argparse
 import re
 import shutil
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
-from ._validate import check_choice, check_path, check_str, describe
+from ._validate import (cell_source, check_cell, check_choice, check_notebook, check_path,
+                        check_str, describe)
+from .launch import COLAB_MARK
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 NODE_MODULES = ROOT / "slides" / "node_modules"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
-CELL_TYPES = ("markdown", "code", "raw")
 
 VENDOR = "vendor"
 # What the decks load, relative to build/slides/ (nbconvert's reveal template fills them in).
@@ -53,29 +53,8 @@ ASSETS = {
 }
 
 
-def _check_cell(name: str, cell) -> Mapping:
-    if not isinstance(cell, Mapping):
-        raise TypeError(f"{name} is {describe(cell)}; expected a notebook cell (a dict such "
-                        "as nbformat.v4.new_markdown_cell gives).")
-    if "cell_type" not in cell or "source" not in cell:
-        raise ValueError(f"{name} has keys {sorted(cell)}; expected a notebook cell with "
-                         "'cell_type' and 'source'.")
-    check_choice(f"{name}['cell_type']", cell["cell_type"], CELL_TYPES)
-    return cell
-
-
-def _cells(nb) -> list:
-    """The cells of ``nb`` (an nbformat notebook or a dict with a list of cells)."""
-    if not isinstance(nb, Mapping) or not isinstance(nb.get("cells"), list):
-        raise TypeError(f"nb is {describe(nb)}; expected a notebook (nbformat.read gives one) "
-                        "with a list of cells.")
-    return [_check_cell(f"nb.cells[{i}]", c) for i, c in enumerate(nb["cells"])]
-
-
 def _source(cell) -> str:
-    source = cell["source"]  # nbformat joins it; raw JSON may hold a list of lines
-    return "".join(source) if isinstance(source, list) else check_str(
-        "cell['source']", source, allow_empty=True)
+    return cell_source("cell", cell)
 
 
 def slide_type(cell) -> str:
@@ -87,9 +66,9 @@ def slide_type(cell) -> str:
     Returns:
         One of ``SLIDE_TYPES``: ``slide``, ``subslide``, ``fragment`` or ``skip``.
     """
-    cell = _check_cell("cell", cell)
+    cell = check_cell("cell", cell)
     tags = cell.get("metadata", {}).get("tags", [])
-    if "solution" in tags:
+    if "solution" in tags or _source(cell).startswith(COLAB_MARK):   # solutions, Colab set-up
         return "skip"
     if cell["cell_type"] == "markdown":
         first = _source(cell).lstrip().split("\n", 1)[0]
@@ -100,7 +79,7 @@ def slide_type(cell) -> str:
 def tag_notebook(nb) -> int:
     """Set every cell's ``slideshow.slide_type``; return how many cells changed."""
     changed = 0
-    for cell in _cells(nb):
+    for cell in check_notebook("nb", nb):
         want = slide_type(cell)
         meta = cell.setdefault("metadata", {})
         if meta.get("slideshow", {}).get("slide_type") != want:
@@ -111,7 +90,7 @@ def tag_notebook(nb) -> int:
 
 def untagged_cells(nb) -> list[int]:
     """Indices of cells whose slide type is missing or not the course's rule."""
-    return [i for i, c in enumerate(_cells(nb))
+    return [i for i, c in enumerate(check_notebook("nb", nb))
             if c.get("metadata", {}).get("slideshow", {}).get("slide_type") != slide_type(c)]
 
 
