@@ -10,13 +10,14 @@ export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help install course test test-browser test-backends backends slides lab outputs clean \
-	check-full-data check-real-mnist assignments autograde test-assignments
+	check-full-data check-real-mnist assignments autograde test-assignments site
 
 help:
 	@echo "make course   set up .venv, run every notebook (full mode) into build/"
 	@echo "make test     set up .venv, run the unit tests and every notebook (fast mode, nbval)"
 	@echo "make lab      set up .venv, open JupyterLab on the notebooks"
 	@echo "make slides   export every notebook to an offline reveal.js deck in build/slides/"
+	@echo "make site     the course website in build/site/ (offline, searchable; no re-training)"
 	@echo "make test-browser  JupyterLab and one deck in headless Chromium; screenshots in build/"
 	@echo "make test-backends the unit tests and notebooks (fast) on JAX and PyTorch (CPU builds)"
 	@echo "make course BACKEND=jax|torch  the course on another Keras backend"
@@ -105,7 +106,11 @@ $(SLIDES_NPM): slides/package.json slides/package-lock.json
 slides: $(STAMP) $(SLIDES_NPM)
 	$(BIN)/python -m utils.slides
 
-test-browser: $(STAMP) slides
+# The course website (Sphinx + MyST-NB, offline, with search) from the stored notebooks.
+site: $(STAMP) slides
+	$(BIN)/python -m utils.site
+
+test-browser: $(STAMP) slides site
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "installing Debian's chromium for the browser test"; \

@@ -172,3 +172,61 @@ def test_exported_slide_deck_renders_offline(browser):
     page.screenshot(path=str(SHOTS / f"deck_{NOTEBOOKS[0].stem}_slide2.png"))
     assert remote == [], f"the deck tried to load from the network: {remote}"
     page.close()
+
+
+SITE = ROOT / "build" / "site"
+
+
+def _offline_page(browser, remote: list[str]):
+    """A page whose every http(s) request is recorded and refused."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+
+    def block_network(route):
+        remote.append(route.request.url)
+        route.abort()
+
+    page.route("http://**/*", block_network)
+    page.route("https://**/*", block_network)
+    return page
+
+
+def test_website_landing_notebook_page_and_search_work_offline(browser):
+    """The website of `make site` (which `make test-browser` builds): the landing page lists
+    every notebook, a notebook page shows its stored figures and typeset math, the search
+    finds a term of the lessons — and nothing is loaded from the network."""
+    index = SITE / "index.html"
+    assert index.is_file(), f"{index} is missing; `make test-browser` runs `make site` first"
+    remote: list[str] = []
+    errors: list[str] = []
+    page = _offline_page(browser, remote)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    page.goto(index.as_uri())
+    page.wait_for_selector("article", timeout=30_000)
+    for path in NOTEBOOKS:
+        assert page.locator(f"article a[href*='{path.stem}']").count() >= 1, path.stem
+    page.screenshot(path=str(SHOTS / "site_landing.png"), full_page=True)
+
+    page.goto((SITE / "notebooks" / f"{NOTEBOOKS[-1].stem}.html").as_uri())
+    page.wait_for_selector("article img", timeout=30_000)
+    assert page.locator("article img").count() >= _stored_images(NOTEBOOKS[-1])
+    broken = page.evaluate("[...document.querySelectorAll('article img')]"
+                           ".filter(i => !(i.complete && i.naturalWidth > 0)).length")
+    assert broken == 0
+    page.screenshot(path=str(SHOTS / "site_notebook.png"))
+
+    page.goto((SITE / "notebooks" / f"{NOTEBOOKS[0].stem}.html").as_uri())
+    page.wait_for_function("document.querySelectorAll('.MathJax_CHTML, mjx-container').length > 0",
+                           timeout=30_000)
+    assert page.locator(".MathJax_CHTML .merror, mjx-merror").count() == 0
+
+    page.goto((SITE / "search.html").as_uri() + "?q=ELBO")
+    page.wait_for_selector("#search-results li", timeout=30_000)
+    hits = page.locator("#search-results li").count()
+    assert hits >= 1
+    assert page.locator("#search-results li a[href*='06_vae_generation']").count() >= 1
+    page.screenshot(path=str(SHOTS / "site_search.png"))
+    assert remote == [], f"the website tried to load from the network: {remote}"
+    assert not errors, errors
+    page.close()

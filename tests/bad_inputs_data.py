@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from utils import assignments, config, data, launch, report, slides
+from utils import assignments, config, data, launch, report, site, slides
 
 NB = "01_basic_autoencoder"
 NAN = float("nan")
@@ -346,6 +346,23 @@ CASES = [
     ("apply list", lambda: launch.apply([], None, "01_a.ipynb"), TypeError, r"nb is \[\]"),
     ("apply notebook", lambda: launch.apply({"cells": []}, None, 1), TypeError, "notebook is 1"),
     ("launch main str", lambda: launch.main("--check"), TypeError, "argv is '--check'"),
+    # ------------------------------------------------------------------------ site --
+    ("readme_section int", lambda: site.readme_section(3, "## A"), TypeError, "readme is 3"),
+    ("readme_section missing", lambda: site.readme_section("# T", "## A"), ValueError,
+     "heading is '## A'"),
+    ("readme_intro none", lambda: site.readme_intro(None), TypeError, "readme is None"),
+    ("results_rows list", lambda: site.results_rows([]), TypeError, r"nb is \[\]"),
+    ("time_line none", lambda: site.time_line({"cells": [{"cell_type": "markdown", "source": ""}]}),
+     ValueError, r"no \*\*Time:\*\* line"),
+    ("title cells", lambda: site.title({"cells": 1}), TypeError, "nb is"),
+    ("chosen_notebooks int", lambda: site.chosen_notebooks(3), TypeError, "notebook_dir is 3"),
+    ("chosen_notebooks empty", _in_tmp(lambda f: site.chosen_notebooks(f, f)), ValueError,
+     "no notebooks in"),
+    ("write_sources vendor", _in_tmp(lambda f: site.write_sources(f / "s", vendor="yes")),
+     TypeError, "vendor is 'yes'"),
+    ("write_sources src", lambda: site.write_sources(None), TypeError, "src is None"),
+    ("build_site out", lambda: site.build_site(5), TypeError, "out is 5"),
+    ("site main str", lambda: site.main("--out"), TypeError, "argv is '--out'"),
 ]
 
 COVERED = {
@@ -363,4 +380,6 @@ COVERED = {
     "assignments.autograde", "assignments.main",
     "launch.repository_url", "launch.links", "launch.badges", "launch.colab_cell",
     "launch.apply", "launch.main",
+    "site.readme_section", "site.readme_intro", "site.results_rows", "site.time_line",
+    "site.title", "site.chosen_notebooks", "site.write_sources", "site.build_site", "site.main",
 }

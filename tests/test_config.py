@@ -1,3 +1,4 @@
+from pathlib import Path
 import dataclasses
 import keras
 import numpy as np
@@ -238,3 +239,12 @@ def test_unknown_bar_is_named():
                        backend="tensorflow", bars=config.BARS[NB])
     with pytest.raises(KeyError, match="name is 'psnr'.*linear_ae_mse_over_pca"):
         cfg.bar("psnr")
+
+
+def test_every_notebook_has_a_headline_bar():
+    from utils import course as _course
+
+    stems = [p.stem for p in _course.discover(Path(__file__).resolve().parent.parent / "notebooks")]
+    assert sorted(config.HEADLINES) == sorted(stems)
+    for nb, name in config.HEADLINES.items():
+        assert name in config.BARS[nb], (nb, name)

@@ -16,4 +16,4 @@ __version__ = "0.1.0"
 __all__ = ["config", "data", "models", "layers", "regularizers", "linalg", "metrics",
            "features", "fewlabels", "conv", "corrupt", "baselines", "optim", "plots", "report",
            "training", "course", "watermark", "dekel", "tiling", "vae", "slides", "ood",
-           "assignments", "launch"]
+           "assignments", "launch", "site"]

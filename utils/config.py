@@ -200,6 +200,18 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 
+# The one result per notebook that the website's landing page shows as its headline.
+HEADLINES = {
+    "01_basic_autoencoder": "min_principal_cosine",
+    "02_stacked_autoencoders": "best_30d_code_over_pca30",
+    "03_feature_detection_and_pretraining": "sparse_mean_activation_over_plain",
+    "04_denoising": "gaussian_ae_minus_best_classical_db",
+    "05_watermark_removal": "site_ae_mask_rmse_over_input",
+    "06_vae_generation": "vae_test_neg_elbo_nats",
+    "07_autoencoders_at_work": "ae_auc_blank",
+}
+
+
 class ConfigError(ValueError):
     """A set-up argument or environment variable has a value the course cannot use."""
 

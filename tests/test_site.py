@@ -1,0 +1,86 @@
+"""The website's sources (utils.site): what the landing and instructor pages are made of,
+read from the README, the stored notebooks and config — checked without running Sphinx
+(``make test-browser`` builds the site and opens it offline)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from utils import config, site
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_section_stops_at_the_next_heading_outside_code():
+    text = "# T\nintro\n## A\none\n```bash\n# a comment, not a heading\n```\n### A.1\nsub\n## B\nb"
+    assert site.readme_section(text, "## A") == "one\n```bash\n# a comment, not a heading\n```"
+    assert site.readme_section(text, "## B") == "b"
+    assert site.readme_intro(text) == "intro"
+    with pytest.raises(site.SiteError, match="heading is '## C'"):
+        site.readme_section(text, "## C")
+
+
+def test_the_readme_has_the_sections_the_site_shows():
+    assert "make course" in site.readme_section(README, "## Two commands")
+    assert "make autograde" in site.readme_section(README, "### For instructors: assignments and grading")
+    assert "**For** students" in site.readme_intro(README)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_gives_title_time_and_its_results_table(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert site.title(nb).startswith(path.stem[:2] + " · ")
+    assert "full mode" in site.time_line(nb)
+    rows = site.results_rows(nb)
+    texts = [r[0] for r in rows]
+    for name, spec in config.BARS[path.stem].items():
+        assert spec["text"] in texts, (name, texts)
+    assert all(r[3] in ("✅ passed", "measured") for r in rows), rows
+
+
+def test_results_rows_is_empty_without_a_results_cell():
+    nb = {"cells": [{"cell_type": "code", "source": "x = 1", "outputs": []}]}
+    assert site.results_rows(nb) == []
+    with pytest.raises(site.SiteError, match="no \\*\\*Time:\\*\\* line"):
+        site.time_line({"cells": [{"cell_type": "markdown", "source": "# T"}]})
+    with pytest.raises(site.SiteError, match="expected a '# ' title"):
+        site.title({"cells": [{"cell_type": "markdown", "source": "text"}]})
+
+
+def test_chosen_notebooks_prefer_a_passing_full_run_of_make_course(tmp_path):
+    nbs, build = tmp_path / "notebooks", tmp_path / "build"
+    nbs.mkdir(), build.mkdir()
+    for name in ("01_a", "02_b", "03_c"):
+        (nbs / f"{name}.ipynb").write_text("{}")
+    (build / "01_a.ipynb").write_text("{}")
+    (build / "02_b.ipynb").write_text("{}")
+    runs = {"01_a": {"mode": "full", "status": "passed"}, "02_b": {"mode": "fast", "status": "passed"}}
+    (build / "results.json").write_text(json.dumps({"notebooks": runs}))
+    assert site.chosen_notebooks(nbs, build) == [build / "01_a.ipynb", nbs / "02_b.ipynb",
+                                                 nbs / "03_c.ipynb"]
+    (build / "results.json").write_text("not json")
+    assert site.chosen_notebooks(nbs, build)[0] == nbs / "01_a.ipynb"
+    with pytest.raises(site.SiteError, match="no notebooks in"):
+        site.chosen_notebooks(tmp_path, build)
+
+
+def test_write_sources_lists_every_notebook_its_headline_and_every_bar(tmp_path):
+    src = site.write_sources(tmp_path / "src", build=tmp_path / "no-build", vendor=False)
+    landing = (src / "index.md").read_text(encoding="utf-8")
+    instructors = (src / "instructors.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f"(notebooks/{path.stem})" in landing and (src / "notebooks" / path.name).is_file()
+        headline = config.BARS[path.stem][config.HEADLINES[path.stem]]["text"]
+        assert headline in landing, path.stem
+        for spec in config.BARS[path.stem].values():
+            assert spec["text"] in instructors
+    assert "make autograde" in instructors and "## Time per notebook and mode" in instructors
+    conf = (src / "conf.py").read_text(encoding="utf-8")
+    assert "nb_execution_mode = 'off'" in conf and "cdn" not in conf.lower().replace("no cdn", "")
+    assert "launch_buttons" not in conf            # no repository URL: no launch buttons
+    assert not (src / "_static" / "vendor").exists()   # vendor=False: MathJax not copied
