@@ -334,6 +334,11 @@ CASES = [
     ("generate missing", _in_tmp(lambda f: assignments.generate([f / "99_no.ipynb"], out=f, course=f)),
      ValueError, "99_no.ipynb does not exist"),
     ("autograde int", lambda: assignments.autograde(3), TypeError, "submissions is 3"),
+    ("sample_submissions out", lambda: assignments.sample_submissions(None), TypeError, "out is None"),
+    ("sample_submissions variants", _in_tmp(lambda f: assignments.sample_submissions(
+        f, assignments=f, variants=("perfect",))), ValueError, "variants is"),
+    ("sample_submissions none", _in_tmp(lambda f: assignments.sample_submissions(f, assignments=f)),
+     ValueError, "no assignments in"),
     ("assignments main str", lambda: assignments.main("generate"), TypeError, "argv is 'generate'"),
     # ---------------------------------------------------------------------- launch --
     ("repository_url int", lambda: launch.repository_url(3), TypeError, "pyproject is 3"),
@@ -377,7 +382,7 @@ COVERED = {
     "slides.slide_type", "slides.tag_notebook", "slides.untagged_cells", "slides.copy_assets",
     "slides.loaded_urls", "slides.remote_loads", "slides.export_deck", "slides.main",
     "assignments.exercises", "assignments.autograder_notebook", "assignments.generate",
-    "assignments.autograde", "assignments.main",
+    "assignments.autograde", "assignments.main", "assignments.sample_submissions",
     "launch.repository_url", "launch.links", "launch.badges", "launch.colab_cell",
     "launch.apply", "launch.main",
     "site.readme_section", "site.readme_intro", "site.results_rows", "site.time_line",

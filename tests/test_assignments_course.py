@@ -1,12 +1,15 @@
 """The course's own notebooks as assignments, graded (``make test-assignments``, run by
 .ci/run; about 15 minutes on 2 cores, so ``make test`` skips it): for every notebook, the
 reference solutions score full marks and the untouched student notebook runs to its last
-cell and scores zero on every exercise. Fast mode, as autograding uses."""
+cell and scores zero on every exercise; for the last notebook, a wrong answer loses exactly
+its exercise's point and a submission that raises still gets its rows. Fast mode, as
+autograding uses. The sample submissions stay in ``build/sample-submissions/`` for trying
+``make autograde SUBMISSIONS=build/sample-submissions``."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import shutil
 
 import nbformat
 import pytest
@@ -17,26 +20,24 @@ pytestmark = pytest.mark.skipif(
     os.environ.get("AE_TEST_ASSIGNMENTS") != "1",
     reason="grades every course notebook twice (minutes): run by `make test-assignments`")
 
+SAMPLES = A.BUILD / "sample-submissions"
 
-def test_reference_solutions_full_marks_untouched_notebooks_zero(tmp_path):
+
+def test_every_notebook_graded_as_an_assignment(tmp_path):
     paths = A._course_notebooks()
-    out, course, subs = tmp_path / "assignments", tmp_path / "grading", tmp_path / "subs"
-    students = A.generate(paths, out=out, course=course)
-    for path, student_path in zip(paths, students):
-        student = nbformat.read(student_path, as_version=4)
-        source = nbformat.read(out / path.stem / "autograder" / path.name, as_version=4)
-        ref = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in source.cells}
-        answered = nbformat.reads(nbformat.writes(student), as_version=4)
-        for cell in answered.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("solution"):
-                cell.source = "\n".join(l for l in ref[meta["grade_id"]].split("\n")
-                                        if not l.startswith("### "))
-        for who, nb in (("reference", answered), ("untouched", student)):
-            (subs / who).mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, subs / who / path.name)
-    rows = A.autograde(subs, course=course, grades=tmp_path / "grades.csv",
+    out, course = tmp_path / "assignments", tmp_path / "grading"
+    A.generate(paths, out=out, course=course)
+    shutil.rmtree(SAMPLES, ignore_errors=True)
+    A.sample_submissions(SAMPLES, assignments=out)
+    last = paths[-1].stem
+    for variant in ("wrong", "raises"):              # one notebook: the slowest part is running it
+        only = tmp_path / "only" / last
+        only.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(out / last, only, dirs_exist_ok=True)
+        A.sample_submissions(SAMPLES, assignments=only.parent, variants=(variant,))
+    rows = A.autograde(SAMPLES, course=course, grades=tmp_path / "grades.csv",
                        feedback=tmp_path / "feedback")
+    shutil.copy2(tmp_path / "grades.csv", SAMPLES / "grades.csv")
     for path in paths:
         mine = [r for r in rows if r["notebook"] == path.stem]
         ref = [r for r in mine if r["student"] == "reference"]
@@ -45,5 +46,13 @@ def test_reference_solutions_full_marks_untouched_notebooks_zero(tmp_path):
         assert untouched and all(r["points"] == 0 for r in untouched), (path.stem, untouched)
         graded = nbformat.read(course / "autograded" / "untouched" / path.stem / path.name,
                                as_version=4)
-        last = [c for c in graded.cells if c.cell_type == "code"][-1]
-        assert last.execution_count is not None, f"{path.stem}: the student notebook stopped early"
+        code = [c for c in graded.cells if c.cell_type == "code"]
+        assert code[-1].execution_count is not None, f"{path.stem}: the student notebook stopped early"
+    wrong = [r for r in rows if r["notebook"] == last and r["student"] == "wrong"]
+    first = next(e for e in A.exercises(nbformat.read(out / last / "autograder" / f"{last}.ipynb",
+                                                      as_version=4)) if e.check is not None)
+    assert [r["points"] for r in wrong] == [0.0 if r["exercise"] == first.number else r["max_points"]
+                                            for r in wrong], wrong
+    assert "= nan" in next(r for r in wrong if r["exercise"] == first.number)["message"]
+    raises = [r for r in rows if r["notebook"] == last and r["student"] == "raises"]
+    assert raises and "RuntimeError: a bug in the submission" in raises[0]["message"]

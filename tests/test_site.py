@@ -27,7 +27,7 @@ def test_readme_section_stops_at_the_next_heading_outside_code():
 
 def test_the_readme_has_the_sections_the_site_shows():
     assert "make course" in site.readme_section(README, "## Two commands")
-    assert "make autograde" in site.readme_section(README, "### For instructors: assignments and grading")
+    assert "make autograde" in site.readme_section(README, "### For instructors: assignments, grading and the website")
     assert "**For** students" in site.readme_intro(README)
 
 
@@ -55,14 +55,17 @@ def test_results_rows_is_empty_without_a_results_cell():
 def test_chosen_notebooks_prefer_a_passing_full_run_of_make_course(tmp_path):
     nbs, build = tmp_path / "notebooks", tmp_path / "build"
     nbs.mkdir(), build.mkdir()
-    for name in ("01_a", "02_b", "03_c"):
-        (nbs / f"{name}.ipynb").write_text("{}")
-    (build / "01_a.ipynb").write_text("{}")
-    (build / "02_b.ipynb").write_text("{}")
-    runs = {"01_a": {"mode": "full", "status": "passed"}, "02_b": {"mode": "fast", "status": "passed"}}
+    same = json.dumps({"cells": [{"cell_type": "code", "source": "x = 1"}]})
+    for name in ("01_a", "02_b", "03_c", "04_d"):
+        (nbs / f"{name}.ipynb").write_text(same)
+    (build / "01_a.ipynb").write_text(same)
+    (build / "02_b.ipynb").write_text(same)
+    (build / "04_d.ipynb").write_text(same.replace("x = 1", "x = 2"))   # an older version
+    runs = {"01_a": {"mode": "full", "status": "passed"}, "02_b": {"mode": "fast", "status": "passed"},
+            "04_d": {"mode": "full", "status": "passed"}}
     (build / "results.json").write_text(json.dumps({"notebooks": runs}))
     assert site.chosen_notebooks(nbs, build) == [build / "01_a.ipynb", nbs / "02_b.ipynb",
-                                                 nbs / "03_c.ipynb"]
+                                                 nbs / "03_c.ipynb", nbs / "04_d.ipynb"]
     (build / "results.json").write_text("not json")
     assert site.chosen_notebooks(nbs, build)[0] == nbs / "01_a.ipynb"
     with pytest.raises(site.SiteError, match="no notebooks in"):

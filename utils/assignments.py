@@ -225,6 +225,49 @@ def generate(notebooks, *, out: Path = BUILD / "assignments", course: Path = BUI
     return written
 
 
+def sample_submissions(out: Path, *, assignments: Path = BUILD / "assignments",
+                       variants: tuple[str, ...] = ("reference", "untouched")) -> list[Path]:
+    """Write sample submissions of every generated assignment to ``out/<student>/<name>.ipynb``
+    for trying ``make autograde``: ``reference`` (the worked solutions filled in), ``untouched``
+    (the student notebook as handed out), ``wrong`` (the reference with the first checked
+    exercise's first variable set to NaN afterwards) and ``raises`` (the first exercise's
+    cell raising an error). Returns the files written."""
+    import nbformat
+
+    out, assignments = check_path("out", out), check_path("assignments", assignments)
+    known = ("reference", "untouched", "wrong", "raises")
+    if isinstance(variants, str) or not all(v in known for v in variants):
+        raise ValueError(f"variants is {variants!r}; expected a tuple of {known}.")
+    folders = sorted(p for p in assignments.iterdir() if p.is_dir()) if assignments.is_dir() else []
+    if not folders:
+        raise AssignmentError(f"no assignments in {assignments}: run `make assignments` first.")
+    written = []
+    for folder in folders:
+        name = folder.name
+        student = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+        source = nbformat.read(folder / "autograder" / f"{name}.ipynb", as_version=4)
+        ref = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in source.cells}
+        exs = exercises(source)
+        first_checked = next(e for e in exs if e.check is not None)
+        for variant in variants:
+            nb = nbformat.reads(nbformat.writes(student), as_version=4)
+            for cell in nb.cells:
+                gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+                if not cell.metadata.get("nbgrader", {}).get("solution") or variant == "untouched":
+                    continue
+                cell.source = "\n".join(l for l in ref[gid].split("\n")
+                                        if l not in (BEGIN, END))
+                if variant == "wrong" and gid == first_checked.grade_id:
+                    cell.source += f"\n{first_checked.variables[0]} = float('nan')   # a wrong answer"
+                if variant == "raises" and gid == exs[0].grade_id:
+                    cell.source = "raise RuntimeError('a bug in the submission')"
+            path = out / variant / f"{name}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, path)
+            written.append(path)
+    return written
+
+
 def _error(cell) -> str | None:
     for o in cell.get("outputs", []):
         if o.get("output_type") == "error":
@@ -323,11 +366,16 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--only", nargs="+", help="notebook numbers or names, e.g. 06 07")
     a = sub.add_parser("autograde", help="grade SUBMISSIONS/<student>/<notebook>.ipynb")
     a.add_argument("submissions", type=Path)
+    m = sub.add_parser("samples", help="sample submissions of the generated assignments")
+    m.add_argument("out", type=Path)
     args = parser.parse_args(argv)
     try:
         if args.command == "generate":
             for path in generate(_course_notebooks(args.only)):
                 print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+        elif args.command == "samples":
+            files = sample_submissions(args.out, variants=("reference", "untouched", "wrong", "raises"))
+            print(f"wrote {len(files)} sample submissions to {args.out}/<student>/")
         else:
             rows = autograde(args.submissions)
             total = {}

@@ -109,7 +109,8 @@ def title(nb) -> str:
 
 def chosen_notebooks(notebook_dir: Path = NOTEBOOK_DIR, build: Path = BUILD) -> list[Path]:
     """Per notebook, the copy the site shows: ``build/<name>.ipynb`` where ``make course``
-    ran it in full mode and it passed (``build/results.json``), else ``notebooks/<name>``."""
+    ran it in full mode, it passed (``build/results.json``) and its cells are those of the
+    stored notebook (not an older version); else ``notebooks/<name>``."""
     notebook_dir, build = check_path("notebook_dir", notebook_dir), check_path("build", build)
     stored = sorted(notebook_dir.glob("[0-9][0-9]_*.ipynb"))
     if not stored:
@@ -126,9 +127,19 @@ def chosen_notebooks(notebook_dir: Path = NOTEBOOK_DIR, build: Path = BUILD) -> 
         run = runs.get(path.stem, {}) if isinstance(runs, dict) else {}
         executed = build / path.name
         good = (isinstance(run, dict) and run.get("mode") == "full"
-                and run.get("status") == "passed" and executed.is_file())
+                and run.get("status") == "passed" and executed.is_file()
+                and _sources(executed) == _sources(path))
         chosen.append(executed if good else path)
     return chosen
+
+
+def _sources(path: Path) -> list[str] | None:
+    """The cells' sources of a notebook file (``None`` when it cannot be read): an executed
+    copy is only used while it is the same notebook as the stored one."""
+    try:
+        return [cell_source("cell", c) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+    except (ValueError, KeyError, TypeError, OSError):
+        return None
 
 
 def _landing(readme: str, books: list[tuple[Path, dict]], decks: set[str]) -> str:
@@ -174,8 +185,8 @@ def _instructors(readme: str, books: list[tuple[Path, dict]]) -> str:
         "full-mode bar is the course's quality bar, reached by the stored runs at seeds 0, 1 "
         "and 2; the fast-mode bar only catches a notebook that learned nothing.",
         "\n".join(bars),
-        "## Assignments and grading",
-        readme_section(readme, "### For instructors: assignments and grading")])
+        "## Assignments, grading and the website",
+        readme_section(readme, "### For instructors: assignments, grading and the website")])
 
 
 def write_sources(src: Path, *, notebook_dir: Path = NOTEBOOK_DIR, build: Path = BUILD,
