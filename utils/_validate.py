@@ -27,7 +27,7 @@ import numpy as np
 __all__ = ["check_int", "check_real", "check_bool", "check_choice", "check_str",
            "check_int_sequence", "check_array", "check_images", "check_same_shape",
            "check_labels", "check_model", "check_callable", "check_seed", "check_path",
-           "check_cell", "check_notebook", "cell_source", "describe"]
+           "check_cell", "check_notebook", "cell_source", "check_argv", "describe"]
 
 
 def describe(value: Any, limit: int = 60) -> str:
@@ -286,3 +286,13 @@ def cell_source(name: str, cell) -> str:
     source = check_cell(name, cell)["source"]
     return "".join(source) if isinstance(source, list) else check_str(
         f"{name}['source']", source, allow_empty=True)
+
+
+def check_argv(name: str, argv, example: str = "['--help']") -> list[str] | None:
+    """A command line's arguments: ``None`` (use ``sys.argv[1:]``) or a list of strings."""
+    if argv is None:
+        return None
+    if not isinstance(argv, (list, tuple)):
+        raise TypeError(f"{name} is {describe(argv)}; expected a list of strings such as "
+                        f"{example}, or None.")
+    return [check_str(f"{name}[{i}]", a, allow_empty=True) for i, a in enumerate(argv)]

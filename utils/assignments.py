@@ -37,7 +37,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._validate import cell_source, check_int, check_notebook, check_path, check_str
+from ._validate import cell_source, check_argv, check_int, check_notebook, check_path, check_str
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -355,11 +355,7 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
 def main(argv: list[str] | None = None) -> int:
     """The command line (``python -m utils.assignments generate|autograde ...``); ``argv``: its
     arguments as a list of strings (default ``sys.argv[1:]``)."""
-    if argv is not None:
-        if not isinstance(argv, (list, tuple)):
-            raise TypeError(f"argv is {argv!r}; expected a list of strings such as "
-                            "['generate'], or None.")
-        argv = [check_str(f"argv[{i}]", a, allow_empty=True) for i, a in enumerate(argv)]
+    argv = check_argv("argv", argv, "['generate']")
     parser = argparse.ArgumentParser(prog="python -m utils.assignments", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("generate", help="write build/assignments/<notebook>/ for every notebook")

@@ -21,7 +21,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from ._validate import cell_source, check_notebook, check_path, check_str
+from ._validate import cell_source, check_argv, check_notebook, check_path, check_str
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -119,11 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     list of strings (default ``sys.argv[1:]``)."""
     import json
 
-    if argv is not None:
-        if not isinstance(argv, (list, tuple)):
-            raise TypeError(f"argv is {argv!r}; expected a list of strings such as "
-                            "['--check'], or None.")
-        argv = [check_str(f"argv[{i}]", a, allow_empty=True) for i, a in enumerate(argv)]
+    argv = check_argv("argv", argv, "['--check']")
     parser = argparse.ArgumentParser(prog="python -m utils.launch", description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true",
                         help="only say whether the notebooks match pyproject.toml (exit 1 if not)")

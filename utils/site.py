@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 from . import config, launch, slides
-from ._validate import cell_source, check_bool, check_notebook, check_path, check_str
+from ._validate import cell_source, check_argv, check_bool, check_notebook, check_path, check_str
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -270,10 +270,7 @@ def build_site(out: Path = BUILD / "site", src: Path = BUILD / "site-src") -> Pa
 def main(argv: list[str] | None = None) -> int:
     """The command line (``python -m utils.site``); ``argv``: its arguments (default
     ``sys.argv[1:]``)."""
-    if argv is not None:
-        if not isinstance(argv, (list, tuple)):
-            raise TypeError(f"argv is {argv!r}; expected a list of strings, or None.")
-        argv = [check_str(f"argv[{i}]", a, allow_empty=True) for i, a in enumerate(argv)]
+    argv = check_argv("argv", argv)
     parser = argparse.ArgumentParser(prog="python -m utils.site", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=BUILD / "site")
     args = parser.parse_args(argv)

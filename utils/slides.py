@@ -23,8 +23,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from ._validate import (cell_source, check_cell, check_choice, check_notebook, check_path,
-                        check_str, describe)
+from ._validate import (cell_source, check_argv, check_cell, check_choice, check_notebook,
+                        check_path, check_str, describe)
 from .launch import COLAB_MARK
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,11 +168,7 @@ def export_deck(notebook: Path, dest: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """The command line (``python -m utils.slides [--tag] [--out DIR]``); ``argv``: its
     arguments as a list of strings (default ``sys.argv[1:]``)."""
-    if argv is not None:
-        if not isinstance(argv, (list, tuple)):
-            raise TypeError(f"argv is {describe(argv)}; expected a list of strings such as "
-                            "['--tag'], or None.")
-        argv = [check_str(f"argv[{i}]", a, allow_empty=True) for i, a in enumerate(argv)]
+    argv = check_argv("argv", argv, "['--tag']")
     parser = argparse.ArgumentParser(prog="python -m utils.slides", description=__doc__.split("\n")[0])
     parser.add_argument("--tag", action="store_true",
                         help="write the slide metadata into the notebooks and stop")
