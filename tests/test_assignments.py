@@ -120,7 +120,8 @@ def _answer(student_nb, source_nb, changes=None):
 def test_round_trip_generate_submit_autograde(tmp_path):
     """Reference solutions score full marks; the untouched student notebook runs and scores
     zero; a wrong answer loses exactly that exercise's points with the check's message; a
-    submission that raises still gets its rows; a student edit of a check cell is undone."""
+    submission that raises still gets its rows, and so does a file that is not a notebook; a
+    student edit of a check cell is undone."""
     toy = _toy(tmp_path / "99_toy.ipynb")
     out, course = tmp_path / "assignments", tmp_path / "grading"
     [student_path] = A.generate([toy], out=out, course=course)
@@ -139,13 +140,15 @@ def test_round_trip_generate_submit_autograde(tmp_path):
     cheat = _answer(student, source, {"exercise_1": "my_square = 0"})
     cheat.cells[3].source = "print('no check here')"                 # the locked check cell
     _submit(subs, "cheat", cheat)
+    (subs / "broken").mkdir()
+    (subs / "broken" / "99_toy.ipynb").write_text("{ not json", encoding="utf-8")
 
     rows = A.autograde(subs, course=course, grades=tmp_path / "grades.csv",
                        feedback=tmp_path / "feedback")
     with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as f:
         assert list(csv.DictReader(f)) == [{k: str(v) for k, v in r.items()} for r in rows]
     got = {(r["student"], r["exercise"]): (r["points"], r["message"]) for r in rows}
-    assert len(rows) == 10 and {r["max_points"] for r in rows} == {1.0}
+    assert len(rows) == 12 and {r["max_points"] for r in rows} == {1.0}
     assert got[("ref", 1)] == got[("ref", 2)] == (1.0, "passed")
     assert got[("untouched", 1)][0] == got[("untouched", 2)][0] == 0.0
     assert got[("untouched", 1)][1].startswith("your exercise cell raised NotImplementedError")
@@ -154,6 +157,8 @@ def test_round_trip_generate_submit_autograde(tmp_path):
     assert got[("raises", 1)][0] == 0.0 and "ZeroDivisionError" in got[("raises", 1)][1]
     assert got[("raises", 2)] == (1.0, "passed")
     assert got[("cheat", 1)][0] == 0.0 and "your square = 0" in got[("cheat", 1)][1]
+    assert got[("broken", 1)][0] == got[("broken", 2)][0] == 0.0
+    assert got[("broken", 1)][1].startswith("not a readable notebook")
     for name in ("ref", "untouched", "wrong", "raises", "cheat"):
         assert (tmp_path / "feedback" / name / "99_toy.html").stat().st_size > 1000
 

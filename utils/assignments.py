@@ -19,7 +19,8 @@ one in fast mode (``AE_MODE=fast``) with the check cells restored from the autog
 version, and the results go to ``build/grades.csv`` — one row per student, notebook and
 exercise: points, maximum and a one-line message (the check's own message when it failed)
 — and ``build/feedback/<student>/<name>.html``. A submission that raises still gets its
-rows (0 points, the error as the message).
+rows (0 points, the error as the message), and so does a file that is not a readable
+notebook (0 points, saying so).
 
 nbgrader keeps its course folder (``source/``, ``release/``, ``submitted/``,
 ``autograded/``, the gradebook) in ``build/grading/``.
@@ -303,26 +304,35 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
     if not (course / "gradebook.db").is_file():
         raise AssignmentError(f"no assignments in {course}: run `make assignments` first.")
     released = {p.name for p in (course / "source").iterdir() if p.is_dir()}
+    for old in ("submitted", "autograded", "feedback"):      # this run's submissions only
+        shutil.rmtree(course / old, ignore_errors=True)
     found: dict[str, list[str]] = {}
+    unreadable: dict[str, list[tuple[str, str]]] = {}
     for student_dir in sorted(p for p in submissions.iterdir() if p.is_dir()):
         student = student_dir.name
         for nb_path in sorted(student_dir.glob("*.ipynb")):
             if nb_path.stem not in released:
                 raise AssignmentError(
                     f"{nb_path} is not one of the assignments ({', '.join(sorted(released))}).")
+            try:
+                nbformat.read(nb_path, as_version=4)
+            except Exception as err:  # noqa: BLE001 — any unreadable file gets its rows
+                why = f"not a readable notebook ({type(err).__name__}: {err})"
+                unreadable.setdefault(nb_path.stem, []).append((student, " ".join(why.split())[:300]))
+                continue
             dest = course / "submitted" / student / nb_path.stem
             shutil.rmtree(dest, ignore_errors=True)
             dest.mkdir(parents=True)
             shutil.copy2(nb_path, dest / nb_path.name)
             found.setdefault(nb_path.stem, []).append(student)
-    if not found:
+    if not found and not unreadable:
         raise AssignmentError(f"no submissions in {submissions}: expected "
                               "<student>/<notebook>.ipynb files.")
     env = dict(os.environ, AE_MODE=mode)
     for name in sorted(found):
         _nbgrader(course, "autograde", name, env=env)
         _nbgrader(course, "generate_feedback", name, env=env)
-    rows = []
+    rows: list[dict] = []
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for name in sorted(found):
             source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
@@ -344,6 +354,15 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
                 (feedback / student).mkdir(parents=True, exist_ok=True)
                 if html.is_file():
                     shutil.copy2(html, feedback / student / f"{name}.html")
+        for name, students in sorted(unreadable.items()):
+            source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+            for student, why in students:
+                for ex in exercises(source):
+                    if ex.check is not None:
+                        most = source.cells[ex.check].metadata["nbgrader"]["points"]
+                        rows.append(dict(student=student, notebook=name, exercise=ex.number,
+                                         points=0.0, max_points=float(most), message=why))
+    rows.sort(key=lambda r: (r["notebook"], r["student"], r["exercise"]))
     grades.parent.mkdir(parents=True, exist_ok=True)
     with grades.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=GRADES_COLUMNS)
