@@ -76,7 +76,9 @@ def test_autograder_notebook_marks_cells_and_clears_only_answers(tmp_path):
                                           grade_id="exercise_1", schema_version=3)
     assert chk1.metadata.nbgrader["grade"] and chk1.metadata.nbgrader["points"] == 2
     assert chk1.metadata.nbgrader["locked"] and chk1.metadata.nbgrader["grade_id"] == "exercise_1_check"
-    assert sol3.metadata.nbgrader["solution"] and "grade_id" in sol3.metadata.nbgrader
+    assert "nbgrader" not in sol3.metadata and "not graded" in sol3.source   # runs on
+    assert "print('no check')" not in sol3.source
+    assert chk1.source.startswith(A.QUIET)           # a warning must not cost the point
     assert nb.cells[2].outputs, "the input notebook must not be changed"
     with pytest.raises(ValueError, match="points is 0"):
         A.autograder_notebook(nb, points=0)
@@ -140,6 +142,12 @@ def test_round_trip_generate_submit_autograde(tmp_path):
     cheat = _answer(student, source, {"exercise_1": "my_square = 0"})
     cheat.cells[3].source = "print('no check here')"                 # the locked check cell
     _submit(subs, "cheat", cheat)
+    gone = _answer(student, source)
+    del gone.cells[5]                                                # exercise 2's check cell
+    _submit(subs, "deleted", gone)
+    noisy = _answer(student, source, {"exercise_1": "import sys\nmy_square = base ** 2\n"
+                                                  "sys.stderr.write('a library warning')"})
+    _submit(subs, "warned", noisy)
     (subs / "broken").mkdir()
     (subs / "broken" / "99_toy.ipynb").write_text("{ not json", encoding="utf-8")
 
@@ -148,7 +156,7 @@ def test_round_trip_generate_submit_autograde(tmp_path):
     with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as f:
         assert list(csv.DictReader(f)) == [{k: str(v) for k, v in r.items()} for r in rows]
     got = {(r["student"], r["exercise"]): (r["points"], r["message"]) for r in rows}
-    assert len(rows) == 12 and {r["max_points"] for r in rows} == {1.0}
+    assert len(rows) == 16 and {r["max_points"] for r in rows} == {1.0}
     assert got[("ref", 1)] == got[("ref", 2)] == (1.0, "passed")
     assert got[("untouched", 1)][0] == got[("untouched", 2)][0] == 0.0
     assert got[("untouched", 1)][1].startswith("your exercise cell raised NotImplementedError")
@@ -157,16 +165,23 @@ def test_round_trip_generate_submit_autograde(tmp_path):
     assert got[("raises", 1)][0] == 0.0 and "ZeroDivisionError" in got[("raises", 1)][1]
     assert got[("raises", 2)] == (1.0, "passed")
     assert got[("cheat", 1)][0] == 0.0 and "your square = 0" in got[("cheat", 1)][1]
+    assert got[("deleted", 1)] == (1.0, "passed")
+    assert got[("deleted", 2)][0] == 1.0 or "missing" in got[("deleted", 2)][1]   # restored or said
+    assert got[("warned", 1)] == (1.0, "passed")     # stderr in the student's own cell is fine
     assert got[("broken", 1)][0] == got[("broken", 2)][0] == 0.0
     assert got[("broken", 1)][1].startswith("not a readable notebook")
-    for name in ("ref", "untouched", "wrong", "raises", "cheat"):
+    for name in ("ref", "untouched", "wrong", "raises", "cheat", "deleted", "warned"):
         assert (tmp_path / "feedback" / name / "99_toy.html").stat().st_size > 1000
 
 
-def test_autograde_refuses_a_notebook_that_is_not_an_assignment(tmp_path):
+def test_autograde_skips_what_is_not_an_assignment_and_refuses_pattern_names(tmp_path, capsys):
     toy = _toy(tmp_path / "99_toy.ipynb")
     A.generate([toy], out=tmp_path / "assignments", course=tmp_path / "grading")
     (tmp_path / "subs" / "ann").mkdir(parents=True)
     (tmp_path / "subs" / "ann" / "98_other.ipynb").write_text("{}", encoding="utf-8")
-    with pytest.raises(A.AssignmentError, match="98_other.ipynb is not one of the assignments"):
+    with pytest.raises(A.AssignmentError, match="no submissions in"):
+        A.autograde(tmp_path / "subs", course=tmp_path / "grading")
+    assert "98_other.ipynb (not one of the assignments: 99_toy)" in capsys.readouterr().err
+    (tmp_path / "subs" / "Doe [123]").mkdir()
+    with pytest.raises(A.AssignmentError, match=r"student folder 'Doe \[123\]'"):
         A.autograde(tmp_path / "subs", course=tmp_path / "grading")

@@ -35,7 +35,8 @@ def test_the_readme_has_the_sections_the_site_shows():
 def test_every_notebook_gives_title_time_and_its_results_table(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     assert site.title(nb).startswith(path.stem[:2] + " · ")
-    assert "full mode" in site.time_line(nb)
+    line = site.time_line(nb)
+    assert "full mode" in line and "fast mode" in line and line.endswith("README."), line
     rows = site.results_rows(nb)
     texts = [r[0] for r in rows]
     for name, spec in config.BARS[path.stem].items():
@@ -80,8 +81,13 @@ def test_write_sources_lists_every_notebook_its_headline_and_every_bar(tmp_path)
         assert f"(notebooks/{path.stem})" in landing and (src / "notebooks" / path.name).is_file()
         headline = config.BARS[path.stem][config.HEADLINES[path.stem]]["text"]
         assert headline in landing, path.stem
-        for spec in config.BARS[path.stem].values():
-            assert spec["text"] in instructors
+        for name, spec in config.BARS[path.stem].items():
+            # one table row per bar, a | in its text escaped so the row keeps its 4 cells
+            row = next(l for l in instructors.split("\n") if f"(`{name}`)" in l)
+            assert len(row.replace("\\|", "").strip("|").split("|")) == 4, row
+            assert spec["text"].replace("|", "\\|") in row
+            full = "—" if spec["full"] is None else f"{spec['op']} {spec['full']}"
+            assert row.split("|")[-3].strip() == full, row
     assert "make autograde" in instructors and "## Time per notebook and mode" in instructors
     conf = (src / "conf.py").read_text(encoding="utf-8")
     assert "nb_execution_mode = 'off'" in conf and "cdn" not in conf.lower().replace("no cdn", "")

@@ -32,6 +32,7 @@ import argparse
 import copy
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,7 @@ SOLUTION_TAG = "solution"
 CHECK_CALL = "exercise_check("
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+QUIET = "import warnings; warnings.simplefilter('ignore')   # (a warning must not cost the point)"
 GRADES_COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "message")
 
 
@@ -80,9 +82,9 @@ def _tags(cell) -> list[str]:
 
 
 def _handed_over(solution: str, check: str) -> tuple[str, ...]:
-    """The names the solution assigns and the check reads, in the check's order (e.g.
-    ``my_ratio``, or a model the check re-scores); ``my_*`` names the check reads are always
-    included."""
+    """The names the solution hands to its check: those it assigns and the check reads, in
+    the check's order (e.g. ``my_ratio``, or a model the check re-scores), then the other
+    ``my_*`` names it assigns (results the task asks for that the check does not read)."""
     import ast
 
     def parse(text):
@@ -97,7 +99,8 @@ def _handed_over(solution: str, check: str) -> tuple[str, ...]:
     own = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     read = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
             and isinstance(n.ctx, ast.Load) and n.id not in own]
-    return tuple(dict.fromkeys(n for n in read if n in assigned or n.startswith("my_")))
+    mine = sorted(n for n in assigned if n.startswith("my_"))
+    return tuple(dict.fromkeys([n for n in read if n in assigned or n.startswith("my_")] + mine))
 
 
 def exercises(nb) -> list[Exercise]:
@@ -131,6 +134,21 @@ def _stub_comment(ex: Exercise) -> str:
     return task
 
 
+_SOLUTION_TEXT = (re.compile(r"\*Worked solution\*(?::| \(hidden[^)]*\):?)"),
+                  re.compile(r"Worked solutions follow \(hidden; click to expand\)\."))
+_STUDENT_TEXT = ("*Your answer* (in the cell below):",
+                 "Write your answers in the cells below each exercise; the check cells test them.")
+_NOTEBOOK_LINK = re.compile(r"\]\((\d\d_[a-z0-9_]+)\.ipynb\)")
+
+
+def _student_text(text: str) -> str:
+    """Markdown as the assignment shows it: no promise of a worked solution below, and links
+    to other notebooks pointing at their assignment folders."""
+    for pattern, words in zip(_SOLUTION_TEXT, _STUDENT_TEXT):
+        text = pattern.sub(words, text)
+    return _NOTEBOOK_LINK.sub(r"](../\1/\1.ipynb)", text)
+
+
 def autograder_notebook(nb, *, points: int = POINTS):
     """The nbgrader *source* version of a course notebook: a copy of ``nb`` in which each
     solution is an nbgrader solution cell (its code between the solution markers, after a
@@ -138,18 +156,30 @@ def autograder_notebook(nb, *, points: int = POINTS):
     outputs of both are cleared (they show the answers). Other cells are unchanged."""
     points = check_int("points", points, low=1)
     out = copy.deepcopy(nb)
+    for cell in out["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = _student_text(_source(cell))
     for ex in exercises(out):
         sol = out["cells"][ex.solution]
         body = _source(sol).strip("\n")
-        sol["source"] = f"{_stub_comment(ex)}\n{BEGIN}\n{body}\n{END}"
         sol["outputs"], sol["execution_count"] = [], None
         meta = sol.setdefault("metadata", {})
         meta.pop("jupyter", None)          # students see the stub
+        if ex.check is None:
+            # not graded: an empty cell to write in, so that "Run all" goes on past it
+            sol["source"] = (f"# Exercise {ex.number} (not graded): your code, if the task asks "
+                             "for some (the task is in the Exercises section above).\n")
+            meta.pop("nbgrader", None)
+            continue
+        sol["source"] = f"{_stub_comment(ex)}\n{BEGIN}\n{body}\n{END}"
         meta["nbgrader"] = dict(grade=False, solution=True, locked=False,
                                 grade_id=ex.grade_id, schema_version=3)
         if ex.check is not None:
             chk = out["cells"][ex.check]
             chk["outputs"], chk["execution_count"] = [], None
+            # nbgrader gives 0 points to a test cell that writes to stderr: a library warning
+            # must not cost a correct answer its point
+            chk["source"] = f"{QUIET}\n{_source(chk)}"
             chk.setdefault("metadata", {})["nbgrader"] = dict(
                 grade=True, solution=False, locked=True, points=points,
                 grade_id=f"{ex.grade_id}_check", schema_version=3)
@@ -231,8 +261,8 @@ def sample_submissions(out: Path, *, assignments: Path = BUILD / "assignments",
     """Write sample submissions of every generated assignment to ``out/<student>/<name>.ipynb``
     for trying ``make autograde``: ``reference`` (the worked solutions filled in), ``untouched``
     (the student notebook as handed out), ``wrong`` (the reference with the first checked
-    exercise's first variable set to NaN afterwards) and ``raises`` (the first exercise's
-    cell raising an error). Returns the files written."""
+    exercise's first variable set to NaN afterwards) and ``raises`` (that exercise's cell
+    raising an error). Returns the files written."""
     import nbformat
 
     out, assignments = check_path("out", out), check_path("assignments", assignments)
@@ -248,8 +278,7 @@ def sample_submissions(out: Path, *, assignments: Path = BUILD / "assignments",
         student = nbformat.read(folder / f"{name}.ipynb", as_version=4)
         source = nbformat.read(folder / "autograder" / f"{name}.ipynb", as_version=4)
         ref = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in source.cells}
-        exs = exercises(source)
-        first_checked = next(e for e in exs if e.check is not None)
+        first_checked = next(e for e in exercises(source) if e.check is not None)
         for variant in variants:
             nb = nbformat.reads(nbformat.writes(student), as_version=4)
             for cell in nb.cells:
@@ -260,7 +289,7 @@ def sample_submissions(out: Path, *, assignments: Path = BUILD / "assignments",
                                         if l not in (BEGIN, END))
                 if variant == "wrong" and gid == first_checked.grade_id:
                     cell.source += f"\n{first_checked.variables[0]} = float('nan')   # a wrong answer"
-                if variant == "raises" and gid == exs[0].grade_id:
+                if variant == "raises" and gid == first_checked.grade_id:
                     cell.source = "raise RuntimeError('a bug in the submission')"
             path = out / variant / f"{name}.ipynb"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -275,6 +304,14 @@ def _error(cell) -> str | None:
             text = f"{o.get('ename', 'Error')}: {o.get('evalue', '')}".strip().rstrip(":")
             return " ".join(text.split())
     return None
+
+
+def _stderr(cell) -> str:
+    """What a check cell wrote to stderr (nbgrader gives such a cell no points)."""
+    text = " ".join("".join(o.get("text", "")) for o in cell.get("outputs", [])
+                    if o.get("output_type") == "stream" and o.get("name") == "stderr")
+    return ("the check cell wrote to stderr: " + " ".join(text.split()))[:300] if text.strip() \
+        else "the check cell did not run to its end"
 
 
 def _message(solution, check) -> str:
@@ -307,62 +344,81 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
     for old in ("submitted", "autograded", "feedback"):      # this run's submissions only
         shutil.rmtree(course / old, ignore_errors=True)
     found: dict[str, list[str]] = {}
-    unreadable: dict[str, list[tuple[str, str]]] = {}
+    failed: dict[tuple[str, str], str] = {}                  # (notebook, student) -> why
+    skipped: list[str] = []
     for student_dir in sorted(p for p in submissions.iterdir() if p.is_dir()):
         student = student_dir.name
+        if re.search(r"[][*?]", student):
+            raise AssignmentError(f"student folder {student!r} has one of the characters [ ] * ?, "
+                                  "which nbgrader reads as a pattern; rename it.")
         for nb_path in sorted(student_dir.glob("*.ipynb")):
             if nb_path.stem not in released:
-                raise AssignmentError(
-                    f"{nb_path} is not one of the assignments ({', '.join(sorted(released))}).")
+                skipped.append(f"{nb_path} (not one of the assignments: "
+                               f"{', '.join(sorted(released))})")
+                continue
             try:
                 nbformat.read(nb_path, as_version=4)
             except Exception as err:  # noqa: BLE001 — any unreadable file gets its rows
                 why = f"not a readable notebook ({type(err).__name__}: {err})"
-                unreadable.setdefault(nb_path.stem, []).append((student, " ".join(why.split())[:300]))
+                failed[(nb_path.stem, student)] = " ".join(why.split())[:300]
                 continue
             dest = course / "submitted" / student / nb_path.stem
-            shutil.rmtree(dest, ignore_errors=True)
             dest.mkdir(parents=True)
             shutil.copy2(nb_path, dest / nb_path.name)
             found.setdefault(nb_path.stem, []).append(student)
-    if not found and not unreadable:
+    for line in skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    if not found and not failed:
         raise AssignmentError(f"no submissions in {submissions}: expected "
                               "<student>/<notebook>.ipynb files.")
     env = dict(os.environ, AE_MODE=mode)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for name, students in found.items():       # no score left from an earlier run
+            for student in students:
+                try:
+                    gb.remove_submission(name, student)
+                except Exception:  # noqa: BLE001 — nothing to remove
+                    pass
     for name in sorted(found):
-        _nbgrader(course, "autograde", name, env=env)
-        _nbgrader(course, "generate_feedback", name, env=env)
+        for student in found[name]:                # one at a time: a crash costs one student
+            try:
+                _nbgrader(course, "autograde", name, f"--student={student}", env=env)
+                _nbgrader(course, "generate_feedback", name, f"--student={student}", env=env)
+            except AssignmentError as err:
+                failed[(name, student)] = "grading failed: " + " ".join(str(err).split())[-300:]
     rows: list[dict] = []
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for name in sorted(found):
+        names = sorted(set(found) | {n for n, _ in failed})
+        for name in names:
             source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
-            for student in sorted(found[name]):
+            checked = [ex for ex in exercises(source) if ex.check is not None]
+            students = sorted(set(found.get(name, [])) | {st for n, st in failed if n == name})
+            for student in students:
+                if (name, student) in failed:
+                    rows += [dict(student=student, notebook=name, exercise=ex.number, points=0.0,
+                                  max_points=float(source.cells[ex.check].metadata["nbgrader"]["points"]),
+                                  message=failed[(name, student)]) for ex in checked]
+                    continue
                 graded = nbformat.read(course / "autograded" / student / name / f"{name}.ipynb",
                                        as_version=4)
                 by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in graded.cells}
-                for ex in exercises(source):
-                    if ex.check is None:
-                        continue
+                for ex in checked:
                     gid = f"{ex.grade_id}_check"
                     grade = gb.find_grade(gid, name, name, student)
-                    score = grade.score if grade.score is not None else 0.0
+                    score = float(grade.score if grade.score is not None else 0.0)
+                    if gid not in by_id:
+                        message = "the check cell is missing from the submission"
+                    else:
+                        message = _message(by_id.get(ex.grade_id, {}), by_id[gid])
+                        if message == "passed" and score < grade.max_score:
+                            message = "no points: " + _stderr(by_id[gid])
                     rows.append(dict(student=student, notebook=name, exercise=ex.number,
-                                     points=float(score), max_points=float(grade.max_score),
-                                     message=_message(by_id.get(ex.grade_id, {}),
-                                                      by_id.get(gid, {}))))
+                                     points=score, max_points=float(grade.max_score),
+                                     message=message))
                 html = course / "feedback" / student / name / f"{name}.html"
                 (feedback / student).mkdir(parents=True, exist_ok=True)
                 if html.is_file():
                     shutil.copy2(html, feedback / student / f"{name}.html")
-        for name, students in sorted(unreadable.items()):
-            source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
-            for student, why in students:
-                for ex in exercises(source):
-                    if ex.check is not None:
-                        most = source.cells[ex.check].metadata["nbgrader"]["points"]
-                        rows.append(dict(student=student, notebook=name, exercise=ex.number,
-                                         points=0.0, max_points=float(most), message=why))
-    rows.sort(key=lambda r: (r["notebook"], r["student"], r["exercise"]))
     grades.parent.mkdir(parents=True, exist_ok=True)
     with grades.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=GRADES_COLUMNS)

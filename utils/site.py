@@ -91,10 +91,11 @@ def results_rows(nb) -> list[tuple[str, str, str, str]]:
 def time_line(nb) -> str:
     """The ``**Time:**`` sentence of a notebook's title cell, without the label."""
     cells = check_notebook("nb", nb)
-    for line in cell_source("nb.cells[0]", cells[0]).split("\n") if cells else []:
-        if line.startswith("**Time:**"):
-            return line[len("**Time:**"):].strip()
-    raise SiteError("the notebook's title cell has no **Time:** line.")
+    text = cell_source("nb.cells[0]", cells[0]) if cells else ""
+    m = re.search(r"^\*\*Time:\*\*(.*?)(?:\n\s*\n|\Z)", text, flags=re.M | re.S)
+    if not m:
+        raise SiteError("the notebook's title cell has no **Time:** line.")
+    return " ".join(m.group(1).split())      # the whole sentence, however it is wrapped
 
 
 def title(nb) -> str:
@@ -176,7 +177,8 @@ def _instructors(readme: str, books: list[tuple[Path, dict]]) -> str:
         for name, spec in config.BARS.get(p.stem, {}).items():
             fast = "— (full mode only)" if spec["fast"] is None else f"{spec['op']} {spec['fast']}"
             full = "—" if spec["full"] is None else f"{spec['op']} {spec['full']}"
-            bars.append(f"| {p.stem[:2]} | {spec['text']} (`{name}`) | {full} | {fast} |")
+            text = spec["text"].replace("|", "\\|")     # a | in the text would split the cell
+            bars.append(f"| {p.stem[:2]} | {text} (`{name}`) | {full} | {fast} |")
     return "\n\n".join([
         "# For instructors",
         "## Time per notebook and mode", "\n".join(times),
@@ -201,8 +203,15 @@ def write_sources(src: Path, *, notebook_dir: Path = NOTEBOOK_DIR, build: Path =
     books = []
     for path in chosen_notebooks(notebook_dir, build):
         nb = json.loads(path.read_text(encoding="utf-8"))
-        shutil.copy2(path, src / "notebooks" / path.name)
         books.append((path, nb))
+        page = json.loads(json.dumps(nb))
+        for cell in page["cells"]:
+            tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+            if "solution" in tags:             # worked solutions folded away, as in JupyterLab
+                tags += ["hide-input", "hide-output"]
+            if cell["cell_type"] == "markdown":  # the README is not part of the site
+                cell["source"] = cell_source("cell", cell).replace("](../README.md)", "](../index.md)")
+        (src / "notebooks" / path.name).write_text(json.dumps(page, indent=1), encoding="utf-8")
     decks = set()
     built = build / "slides"
     if built.is_dir():
@@ -242,6 +251,7 @@ def write_sources(src: Path, *, notebook_dir: Path = NOTEBOOK_DIR, build: Path =
         "'displayMath': [['\\\\[', '\\\\]']], "
         "'processClass': 'tex2jax_process|mathjax_process|math|output_area'}}\n"
         "html_show_sourcelink = False\n"
+        "html_copy_source = False             # no copies of the notebooks beside the pages\n"
         # the search lists the pages without fetching each one for a snippet, which a
         # browser refuses for pages opened from disk (file://)
         "html_show_search_summary = False\n"
@@ -257,7 +267,8 @@ def build_site(out: Path = BUILD / "site", src: Path = BUILD / "site-src") -> Pa
     write_sources(src)
     shutil.rmtree(out, ignore_errors=True)
     done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "1",
-                           str(src), str(out)], capture_output=True, text=True)
+                           "-d", str(src / ".doctrees"), str(src), str(out)],
+                          capture_output=True, text=True)
     if done.returncode != 0:
         raise SiteError(f"sphinx-build failed:\n{(done.stderr or done.stdout)[-3000:]}")
     remote = sorted({u for page in out.rglob("*.html")
