@@ -39,6 +39,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import course
 from ._validate import cell_source, check_argv, check_int, check_notebook, check_path, check_str
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,15 +211,6 @@ def _write_config(course: Path) -> None:
         f"c.ClearSolutions.code_stub = {{'python': {STUB!r}}}\n"
         f"c.Execute.timeout = {CELL_TIMEOUT}\n",
         encoding="utf-8")
-
-
-def _course_notebooks(only=None) -> list[Path]:
-    paths = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-    if only:
-        paths = [p for p in paths if any(p.stem.startswith(o) for o in only)]
-        if not paths:
-            raise AssignmentError(f"--only {' '.join(only)} matches no notebook in {NOTEBOOK_DIR}")
-    return paths
 
 
 def generate(notebooks, *, out: Path = BUILD / "assignments", course: Path = BUILD / "grading",
@@ -442,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "generate":
-            for path in generate(_course_notebooks(args.only)):
+            for path in generate(course.select(course.discover(NOTEBOOK_DIR), args.only)):
                 print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
         elif args.command == "samples":
             files = sample_submissions(args.out, variants=("reference", "untouched", "wrong", "raises"))
@@ -457,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
             for (student, name), (got, most) in sorted(total.items()):
                 print(f"{student:16s} {name:40s} {got:g} / {most:g}")
             print(f"grades: {BUILD / 'grades.csv'}; feedback: {BUILD / 'feedback'}/<student>/")
-    except AssignmentError as err:
+    except ValueError as err:            # AssignmentError, or --only naming no notebook
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

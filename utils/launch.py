@@ -21,6 +21,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from . import course
 from ._validate import cell_source, check_argv, check_notebook, check_path, check_str
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         url = repository_url()
         stale = []
-        for path in sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb")):
+        for path in course.discover(NOTEBOOK_DIR):
             nb = json.loads(path.read_text(encoding="utf-8"))
             if apply(nb, url, path.name):
                 stale.append(path.name)

@@ -25,7 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import config, launch, slides
+from . import config, course, launch, slides
 from ._validate import cell_source, check_argv, check_bool, check_notebook, check_path, check_str
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,7 +113,7 @@ def chosen_notebooks(notebook_dir: Path = NOTEBOOK_DIR, build: Path = BUILD) -> 
     ran it in full mode, it passed (``build/results.json``) and its cells are those of the
     stored notebook (not an older version); else ``notebooks/<name>``."""
     notebook_dir, build = check_path("notebook_dir", notebook_dir), check_path("build", build)
-    stored = sorted(notebook_dir.glob("[0-9][0-9]_*.ipynb"))
+    stored = course.discover(notebook_dir)
     if not stored:
         raise SiteError(f"no notebooks in {notebook_dir}.")
     runs = {}

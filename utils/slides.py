@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ._validate import (cell_source, check_argv, check_cell, check_choice, check_notebook,
                         check_path, check_str, describe)
+from . import course
 from .launch import COLAB_MARK
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import nbformat
 
-    notebooks = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    notebooks = course.discover(NOTEBOOK_DIR)
     if args.tag:
         for path in notebooks:
             nb = nbformat.read(path, as_version=4)
