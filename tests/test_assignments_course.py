@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from utils import assignments as A
-from utils import course
+from utils.course import discover
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("AE_TEST_ASSIGNMENTS") != "1",
@@ -25,7 +25,7 @@ SAMPLES = A.BUILD / "sample-submissions"
 
 
 def test_every_notebook_graded_as_an_assignment(tmp_path):
-    paths = course.discover(A.NOTEBOOK_DIR)
+    paths = discover(A.NOTEBOOK_DIR)
     out, course = tmp_path / "assignments", tmp_path / "grading"
     A.generate(paths, out=out, course=course)
     shutil.rmtree(SAMPLES, ignore_errors=True)
