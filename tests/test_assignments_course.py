@@ -14,8 +14,8 @@ import shutil
 import nbformat
 import pytest
 
-from utils import assignments as A
-from utils.course import discover
+from utils.machinery import assignments as A
+from utils.machinery.runner import discover
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("AE_TEST_ASSIGNMENTS") != "1",

@@ -4,12 +4,12 @@ the right exception type and a message that names the argument.
 The cases are grouped by module in tests/bad_inputs_numeric.py (linalg, metrics, conv,
 corrupt, baselines, tiling, features, plots), bad_inputs_keras.py (layers, models,
 regularizers, optim, training), bad_inputs_models.py (vae, fewlabels, watermark) and
-bad_inputs_data.py (data, config, report, slides); the runner's (course) are here. Each
+bad_inputs_data.py (data, config, report, slides); the runner's are here. Each
 group lists its ``CASES`` — ``(id, call, expected exception, regex of the message)`` — and
 the public names they exercise in ``COVERED``.
 
 A name is public when it is a function or class defined in one of the modules of
-``utils.__all__`` and does not start with ``_``. ``EXEMPT`` lists the few that take no
+``utils.__all__`` or ``utils.MACHINERY`` and does not start with ``_``. ``EXEMPT`` lists the few that take no
 argument a caller could get wrong, each with the reason.
 """
 
@@ -26,7 +26,8 @@ import bad_inputs_keras
 import bad_inputs_models
 import bad_inputs_numeric
 import utils
-from utils import course, data
+from utils import data
+from utils.machinery import runner as course
 
 GROUPS = (bad_inputs_numeric, bad_inputs_keras, bad_inputs_models, bad_inputs_data)
 
@@ -38,7 +39,7 @@ EXEMPT = {
     "config.import_keras_quietly": "no arguments",
     "models.Autoencoder": "a NamedTuple of three models, built only by the builders",
     "vae.VAE": "a frozen dataclass of three models, built only by build_vae",
-    "course.NotebookRun": "a record the runner fills in",
+    "runner.NotebookRun": "a record the runner fills in",
     "assignments.Exercise": "a frozen record that exercises() builds",
 }
 
@@ -88,9 +89,9 @@ CASES = [
      ValueError, "dest is ''"),
     ("main-str", lambda: course.main("--mode fast"), TypeError, "argv is '--mode fast'"),
 ]
-COVERED = {"course.discover", "course.select", "course.kernel_env", "course.make_kernel_manager",
-           "course.run_notebook", "course.results_table", "course.backend_versions",
-           "course.write_results", "course.write_index", "course.main",
+COVERED = {"runner.discover", "runner.select", "runner.kernel_env", "runner.make_kernel_manager",
+           "runner.run_notebook", "runner.results_table", "runner.backend_versions",
+           "runner.write_results", "runner.write_index", "runner.main",
            "data.write_synthetic_mnist", "data.mnist_npz_from_pickle"}
 
 
@@ -114,8 +115,10 @@ def test_case_ids_are_unique():
 
 def public_names() -> set[str]:
     names = set()
-    for short in utils.__all__:
-        module = importlib.import_module(f"utils.{short}")
+    modules = [(short, f"utils.{short}") for short in utils.__all__]
+    modules += [(short, f"utils.machinery.{short}") for short in utils.MACHINERY]
+    for short, full_name in modules:
+        module = importlib.import_module(full_name)
         for name, obj in vars(module).items():
             if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj)) \
                     and obj.__module__ == module.__name__ \

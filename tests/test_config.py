@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from utils import config
+from utils import bars, config
 
 NB = "01_basic_autoencoder"
 
@@ -54,7 +54,7 @@ def test_backend_resolution(monkeypatch):
 
 def _cfg(mode="fast"):
     return config.Setup(notebook=NB, mode=mode, seed=0, data_source="embedded",
-                        backend="tensorflow", bars=config.BARS[NB])
+                        backend="tensorflow", bars=bars.BARS[NB])
 
 
 def test_pick_returns_the_modes_settings_read_only():
@@ -78,8 +78,8 @@ def test_pick_names_the_settings_one_mode_lacks():
 
 
 def test_bars_have_op_and_both_modes_and_fast_is_not_stricter():
-    for nb, bars in config.BARS.items():
-        for name, spec in bars.items():
+    for nb, of_notebook in bars.BARS.items():
+        for name, spec in of_notebook.items():
             assert spec["op"] in ("<=", ">="), name
             assert {"fast", "full", "text"} <= set(spec), name
             assert spec["full"] is not None, name  # fast=None: judged in full mode only
@@ -100,7 +100,7 @@ def test_setup_returns_mode_seed_and_bars(monkeypatch, capsys):
     cfg = config.setup(NB, mode="fast", seed=3)
     assert cfg.mode == "fast" and cfg.seed == 3 and cfg.data_source == "embedded"
     assert cfg.backend == keras.backend.backend() == session
-    assert cfg.bar("linear_ae_mse_over_pca") == ("<=", config.BARS[NB]["linear_ae_mse_over_pca"]["fast"])
+    assert cfg.bar("linear_ae_mse_over_pca") == ("<=", bars.BARS[NB]["linear_ae_mse_over_pca"]["fast"])
     assert "mode=fast" in capsys.readouterr().out
     with pytest.raises(dataclasses.FrozenInstanceError):
         cfg.mode = "full"
@@ -236,15 +236,15 @@ def test_seed_everything_refuses_what_is_not_a_seed(seed, error):
 
 def test_unknown_bar_is_named():
     cfg = config.Setup(notebook=NB, mode="fast", seed=0, data_source="embedded",
-                       backend="tensorflow", bars=config.BARS[NB])
+                       backend="tensorflow", bars=bars.BARS[NB])
     with pytest.raises(KeyError, match="name is 'psnr'.*linear_ae_mse_over_pca"):
         cfg.bar("psnr")
 
 
 def test_every_notebook_has_a_headline_bar():
-    from utils import course as _course
+    from utils.machinery import runner as _course, site
 
     stems = [p.stem for p in _course.discover(Path(__file__).resolve().parent.parent / "notebooks")]
-    assert sorted(config.HEADLINES) == sorted(stems)
-    for nb, name in config.HEADLINES.items():
-        assert name in config.BARS[nb], (nb, name)
+    assert sorted(site.HEADLINES) == sorted(stems)
+    for nb, name in site.HEADLINES.items():
+        assert name in bars.BARS[nb], (nb, name)

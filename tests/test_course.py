@@ -10,17 +10,17 @@ from importlib.metadata import version
 import nbformat
 import pytest
 
-from utils import config, course
+from utils import bars, config
+from utils.machinery import runner as course
 
 NB = "01_basic_autoencoder"
 RECORD_ALL = f"""
-from utils import config, report
+from utils import bars, config, report
 cfg = config.Setup(notebook={NB!r}, mode="fast", seed=0, data_source="embedded",
-                   backend="tensorflow", bars=config.BARS[{NB!r}])
+                   backend="tensorflow", bars=bars.BARS[{NB!r}])
 rep = report.Report(cfg)
-for name, spec in config.BARS[{NB!r}].items():
+for name, spec in bars.BARS[{NB!r}].items():
     rep.record(name, spec["fast"])
-rep.check()
 """
 
 
@@ -76,7 +76,7 @@ def test_main_runs_all_reports_failure_by_cell_and_builds(notebooks, tmp_path, c
     results = json.loads((build / "results.json").read_text())["notebooks"]
     assert results[NB]["status"] == "passed" and results[NB]["mode"] == "fast"
     assert results[NB]["wall_time_s"] > 0
-    assert set(results[NB]["metrics"]) == set(config.BARS[NB])
+    assert set(results[NB]["metrics"]) == set(bars.BARS[NB])
     assert all(m["passed"] for m in results[NB]["metrics"].values())
     assert results["02_broken"]["status"] == "failed"
     assert results["02_broken"]["error"]["cell"] == 2
@@ -197,7 +197,7 @@ def test_a_signal_during_a_real_run_stops_the_whole_course(tmp_path, sig):
            f"import os, time\nopen({str(marker)!r}, 'w').write(str(os.getpid()))\ntime.sleep(120)")
     _write(folder / "02_next.ipynb", "x = 1")
     build = tmp_path / "build"
-    proc = subprocess.Popen([sys.executable, "-m", "utils.course", "--notebooks", str(folder),
+    proc = subprocess.Popen([sys.executable, "-m", "utils.machinery.runner", "--notebooks", str(folder),
                              "--build", str(build), "--mode", "fast"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 90

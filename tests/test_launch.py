@@ -1,4 +1,4 @@
-"""Launch links (utils.launch): generated from the one repository URL in pyproject.toml,
+"""Launch links (utils.machinery.launch): generated from the one repository URL in pyproject.toml,
 absent everywhere while it is unset."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from utils import launch
+from utils.machinery import launch
 
 URL = "https://github.com/example-org/autoencoders-course"
 NOTEBOOKS = sorted(launch.NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -78,7 +78,7 @@ def test_colab_cell_does_nothing_outside_colab():
 
 
 def test_the_colab_cell_is_skipped_in_the_slides():
-    from utils import slides
+    from utils.machinery import slides
 
     cell = {"cell_type": "code", "source": launch.colab_cell(URL), "metadata": {}, "outputs": []}
     assert slides.slide_type(cell) == "skip"

@@ -9,7 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils import config, course, launch
+from utils import bars, config
+from utils.machinery import runner as course, launch
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = course.discover(ROOT / "notebooks")
@@ -67,7 +68,7 @@ def test_first_code_cell_sets_up_this_notebook(nb):
     first = _lesson_code(book)[0].source
     assert "from utils import config" in first
     assert f'config.setup("{path.stem}")' in first
-    assert path.stem in config.BARS
+    assert path.stem in bars.BARS
 
 
 def test_structure_follows_the_template(nb):

@@ -1,4 +1,4 @@
-"""The website's sources (utils.site): what the landing and instructor pages are made of,
+"""The website's sources (utils.machinery.site): what the landing and instructor pages are made of,
 read from the README, the stored notebooks and config — checked without running Sphinx
 (``make test-browser`` builds the site and opens it offline)."""
 
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from utils import config, site
+from utils import bars, config
+from utils.machinery import site
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -39,7 +40,7 @@ def test_every_notebook_gives_title_time_and_its_results_table(path):
     assert "full mode" in line and "fast mode" in line and line.endswith("README."), line
     rows = site.results_rows(nb)
     texts = [r[0] for r in rows]
-    for name, spec in config.BARS[path.stem].items():
+    for name, spec in bars.BARS[path.stem].items():
         assert spec["text"] in texts, (name, texts)
     assert all(r[3] in ("✅ passed", "measured") for r in rows), rows
 
@@ -79,9 +80,9 @@ def test_write_sources_lists_every_notebook_its_headline_and_every_bar(tmp_path)
     instructors = (src / "instructors.md").read_text(encoding="utf-8")
     for path in NOTEBOOKS:
         assert f"(notebooks/{path.stem})" in landing and (src / "notebooks" / path.name).is_file()
-        headline = config.BARS[path.stem][config.HEADLINES[path.stem]]["text"]
+        headline = bars.BARS[path.stem][site.HEADLINES[path.stem]]["text"]
         assert headline in landing, path.stem
-        for name, spec in config.BARS[path.stem].items():
+        for name, spec in bars.BARS[path.stem].items():
             # one table row per bar, a | in its text escaped so the row keeps its 4 cells
             row = next(l for l in instructors.split("\n") if f"(`{name}`)" in l)
             assert len(row.replace("\\|", "").strip("|").split("|")) == 4, row

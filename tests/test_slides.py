@@ -4,7 +4,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils import slides
+from utils.machinery import slides
 
 NOTEBOOKS = sorted(slides.NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
@@ -40,7 +40,7 @@ def test_tagging_is_idempotent():
 def test_every_notebook_carries_slide_metadata(path):
     nb = nbformat.read(path, as_version=4)
     assert slides.untagged_cells(nb) == [], (
-        f"{path.name}: run `python -m utils.slides --tag` to add the slide metadata")
+        f"{path.name}: run `python -m utils.machinery.slides --tag` to add the slide metadata")
     types = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
     assert types[0] == "slide" and types.count("slide") >= 5
 

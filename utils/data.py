@@ -491,10 +491,11 @@ def _load(name: str, source: str, timeout: float, verbose: bool) -> Split:
             if isinstance(exc, CacheError):  # a corrupt cache is the user's to fix
                 raise
             split = load_embedded_mnist()
-            if verbose:
-                print(f"{name} not available ({exc}); using the embedded MNIST subset "
-                      f"({len(split.x_train)}/{len(split.x_val)}/{len(split.x_test)} "
-                      "train/val/test digits) instead.")
+            if verbose:  # one friendly line; the network's own error is not for students
+                print(f"{name} is not on this machine and could not be downloaded (offline?): "
+                      f"using the MNIST digits shipped with the course "
+                      f"({len(split.x_train):,} / {len(split.x_val):,} / {len(split.x_test):,} "
+                      "train / validation / test).")
             return split
     else:
         try:

@@ -1,15 +1,17 @@
 """Headline results of a notebook, checked against the course's bars.
 
-A notebook records each headline number once it has measured it on held-out data::
+A notebook's results cell, at its end, records each headline number it measured on
+held-out data and shows them as a table::
 
     rep = report.Report(cfg)
     rep.record("linear_ae_mse_over_pca", ratio)
     rep          # shows the table: value, bar, passed
-    rep.check()  # AssertionError naming every bar that was missed
 
-The bar (``<=`` or ``>=`` a threshold) comes from ``config.BARS`` for the current mode.
-When ``AE_RESULTS_DIR`` is set (the course runner sets it), every record also rewrites
-``$AE_RESULTS_DIR/<notebook>.json``, which the runner collects into ``build/results.json``.
+The bar (``<=`` or ``>=`` a threshold) comes from ``utils.bars`` for the current mode.
+When ``AE_RESULTS_DIR`` is set (the course runner and the notebook tests set it), every
+record also rewrites ``$AE_RESULTS_DIR/<notebook>.json``; the runner collects these into
+``build/results.json`` and judges them against the bars (``utils.machinery.judge``).
+Also here: ``Table`` (a small results table), ``show_code`` and ``exercise_check``.
 """
 
 from __future__ import annotations
@@ -17,43 +19,16 @@ from __future__ import annotations
 import html
 import json
 import math
-import operator
 import os
 from pathlib import Path
 
 import numpy as np
 
 from ._validate import check_array, check_choice, check_int, check_real, check_str, describe
+from .bars import measured as _measured, passes
 from .config import Setup
 
-OPS = {"<=": operator.le, ">=": operator.ge}
 RESULTS_DIR_ENV = "AE_RESULTS_DIR"
-
-
-def _measured(label: str, value) -> float:
-    """A measured number as a float: a Python or NumPy number, a 0-d array or a scalar
-    tensor. NaN and ±inf are kept: a diverged run is reported (and misses its bar)."""
-    try:
-        arr = check_array(label, value, ndim=0, min_len=0, finite=False, dtype=None)
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(f"{label} is {describe(value)}; expected a number.") from None
-    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
-        raise TypeError(f"{label} is {describe(value)}; expected a number.")
-    return float(arr)
-
-
-def passes(value: float, op: str, threshold: float) -> bool:
-    """Whether ``value op threshold`` holds.
-
-    Args:
-        value: the measured number; NaN never passes (a diverged run misses its bar).
-        op: ``"<="`` or ``">="``.
-        threshold: the bar, a finite number.
-    """
-    op = check_choice("op", op, tuple(OPS))
-    threshold = check_real("threshold", threshold)
-    value = _measured("value", value)
-    return not math.isnan(value) and bool(OPS[op](value, threshold))
 
 
 def _fmt(v: float) -> str:
@@ -137,7 +112,7 @@ class Report:
         ends with it shows nothing; ``passed(name)`` says how it compares with the bar).
 
         Args:
-            name: a bar of the notebook (``config.BARS``).
+            name: a bar of the notebook (``utils.bars.BARS``).
             value: the measured number (NaN is recorded and misses the bar).
         """
         op, threshold = self.cfg.bar(name)  # KeyError naming the bars when name is not one
@@ -187,21 +162,6 @@ class Report:
         path = Path(folder) / f"{self.cfg.notebook}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.as_dict(), indent=2), encoding="utf-8")
-
-    def failures(self) -> list[str]:
-        return [name for name, m in self.metrics.items() if not m["passed"]]
-
-    def check(self) -> None:
-        """Raise ``AssertionError`` unless every bar of the notebook was recorded and passed."""
-        missing = sorted(n for n in self.cfg.bars
-                         if n not in self.metrics and self.cfg.bar(n)[1] is not None
-                         or self.cfg.bar(n)[1] is None and n not in self.notes)
-        failed = [f"{n} = {_fmt(self.metrics[n]['value'])} (bar {self.metrics[n]['op']} "
-                  f"{_fmt(self.metrics[n]['bar'])})" for n in self.failures()]
-        problems = ([f"not recorded: {', '.join(missing)}"] if missing else []) + failed
-        if problems:
-            raise AssertionError(f"{self.cfg.notebook} ({self.cfg.mode} mode) missed its bars: "
-                                 + "; ".join(problems))
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         return ([(m["text"], _fmt(m["value"]), f"{m['op']} {_fmt(m['bar'])}",

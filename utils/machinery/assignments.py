@@ -1,7 +1,7 @@
 """Assignments: the notebooks' exercises as autograded homework, with nbgrader (no Docker, no
 network).
 
-``python -m utils.assignments generate`` (``make assignments``) turns every course notebook
+``python -m utils.machinery.assignments generate`` (``make assignments``) turns every course notebook
 into an nbgrader assignment and writes, per notebook, ``build/assignments/<name>/``:
 
 - ``<name>.ipynb`` — the **student notebook**: each worked solution (a cell tagged
@@ -13,7 +13,7 @@ into an nbgrader assignment and writes, per notebook, ``build/assignments/<name>
   check cell (``report.exercise_check``, the graded test, ``POINTS`` points), the same test
   students see.
 
-``python -m utils.assignments autograde SUBMISSIONS`` (``make autograde``) grades a folder
+``python -m utils.machinery.assignments autograde SUBMISSIONS`` (``make autograde``) grades a folder
 of submissions laid out as ``SUBMISSIONS/<student>/<name>.ipynb``: nbgrader executes each
 one in fast mode (``AE_MODE=fast``) with the check cells restored from the autograder
 version, and the results go to ``build/grades.csv`` — one row per student, notebook and
@@ -39,12 +39,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import course
-from ._validate import cell_source, check_argv, check_int, check_notebook, check_path, check_str
+from . import runner
+from .._validate import check_int, check_path, check_str
+from ._notebooks import cell_source, check_argv, check_notebook
+from . import ROOT, NOTEBOOK_DIR, BUILD
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
-BUILD = ROOT / "build"
 POINTS = 1                       # points per exercise that has a check cell
 CELL_TIMEOUT = 1800              # seconds a cell may run while grading (fast mode)
 SOLUTION_TAG = "solution"
@@ -420,10 +419,10 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The command line (``python -m utils.assignments generate|autograde ...``); ``argv``: its
+    """The command line (``python -m utils.machinery.assignments generate|autograde ...``); ``argv``: its
     arguments as a list of strings (default ``sys.argv[1:]``)."""
     argv = check_argv("argv", argv, "['generate']")
-    parser = argparse.ArgumentParser(prog="python -m utils.assignments", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m utils.machinery.assignments", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("generate", help="write build/assignments/<notebook>/ for every notebook")
     g.add_argument("--only", nargs="+", help="notebook numbers or names, e.g. 06 07")
@@ -434,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "generate":
-            for path in generate(course.select(course.discover(NOTEBOOK_DIR), args.only)):
+            for path in generate(runner.select(runner.discover(NOTEBOOK_DIR), args.only)):
                 print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
         elif args.command == "samples":
             files = sample_submissions(args.out, variants=("reference", "untouched", "wrong", "raises"))

@@ -6,12 +6,12 @@ README, and the notebooks in order with each one's headline result and bars pass
 from its stored results table); one page per notebook with its figures and math; the slide
 decks of ``make slides`` linked where they were built; full-text search (Sphinx's own,
 offline); and an instructor page (the time per notebook and mode, read from each
-notebook's title cell; every bar of ``config.BARS`` with its full- and fast-mode threshold;
+notebook's title cell; every bar of ``bars.BARS`` with its full- and fast-mode threshold;
 the README's section on assignments and grading). Where ``make course`` left a passing
 full-mode run of a notebook in ``build/``, that executed copy is used; otherwise the stored
 one in ``notebooks/``. MathJax and the slide assets come from the npm packages pinned in
 ``slides/`` (as for the decks), so no page loads anything from the network. When
-``[project.urls] Repository`` is set (``utils.launch``), each notebook page gets Colab and
+``[project.urls] Repository`` is set (``utils.machinery.launch``), each notebook page gets Colab and
 Binder launch buttons; unset, none.
 """
 
@@ -25,13 +25,25 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import config, course, launch, slides
-from ._validate import cell_source, check_argv, check_bool, check_notebook, check_path, check_str
+from .. import bars, config
+from . import launch, runner, slides
+from .._validate import check_bool, check_path, check_str
+from ._notebooks import cell_source, check_argv, check_notebook
+from . import ROOT, NOTEBOOK_DIR, BUILD
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
-BUILD = ROOT / "build"
 MATHJAX = f"{slides.VENDOR}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+
+# The one result per notebook that the website's landing page shows as its headline.
+HEADLINES = {
+    "01_basic_autoencoder": "min_principal_cosine",
+    "02_stacked_autoencoders": "best_30d_code_over_pca30",
+    "03_feature_detection_and_pretraining": "sparse_mean_activation_over_plain",
+    "04_denoising": "gaussian_ae_minus_best_classical_db",
+    "05_watermark_removal": "site_ae_mask_rmse_over_input",
+    "06_vae_generation": "vae_test_neg_elbo_nats",
+    "07_autoencoders_at_work": "ae_auc_blank",
+}
+
 
 
 class SiteError(ValueError):
@@ -113,7 +125,7 @@ def chosen_notebooks(notebook_dir: Path = NOTEBOOK_DIR, build: Path = BUILD) -> 
     ran it in full mode, it passed (``build/results.json``) and its cells are those of the
     stored notebook (not an older version); else ``notebooks/<name>``."""
     notebook_dir, build = check_path("notebook_dir", notebook_dir), check_path("build", build)
-    stored = course.discover(notebook_dir)
+    stored = runner.discover(notebook_dir)
     if not stored:
         raise SiteError(f"no notebooks in {notebook_dir}.")
     runs = {}
@@ -149,8 +161,8 @@ def _landing(readme: str, books: list[tuple[Path, dict]], decks: set[str]) -> st
         res = results_rows(nb)
         judged = [r for r in res if r[2] != "—"]
         passed = sum("passed" in r[3] for r in judged)
-        name = config.HEADLINES.get(path.stem)
-        text = config.BARS.get(path.stem, {}).get(name, {}).get("text")
+        name = HEADLINES.get(path.stem)
+        text = bars.BARS.get(path.stem, {}).get(name, {}).get("text")
         row = next((r for r in res if text and r[0] == text), res[0] if res else None)
         head = f"{row[0]}: **{row[1]}** ({row[2]})" if row else "—"
         deck = (f"[deck](slides/{path.stem}.slides.html)" if path.stem in decks else "—")
@@ -172,21 +184,21 @@ def _landing(readme: str, books: list[tuple[Path, dict]], decks: set[str]) -> st
 def _instructors(readme: str, books: list[tuple[Path, dict]]) -> str:
     times = ["| notebook | time |", "|---|---|"]
     times += [f"| {p.stem} | {time_line(nb)} |" for p, nb in books]
-    bars = ["| notebook | result | full-mode bar | fast-mode bar |", "|---|---|---|---|"]
+    bar_rows = ["| notebook | result | full-mode bar | fast-mode bar |", "|---|---|---|---|"]
     for p, _ in books:
-        for name, spec in config.BARS.get(p.stem, {}).items():
+        for name, spec in bars.BARS.get(p.stem, {}).items():
             fast = "— (full mode only)" if spec["fast"] is None else f"{spec['op']} {spec['fast']}"
             full = "—" if spec["full"] is None else f"{spec['op']} {spec['full']}"
             text = spec["text"].replace("|", "\\|")     # a | in the text would split the cell
-            bars.append(f"| {p.stem[:2]} | {text} (`{name}`) | {full} | {fast} |")
+            bar_rows.append(f"| {p.stem[:2]} | {text} (`{name}`) | {full} | {fast} |")
     return "\n\n".join([
         "# For instructors",
         "## Time per notebook and mode", "\n".join(times),
-        "## What the bars mean",
-        "Every notebook checks its headline results against these bars (`utils/config.py`): the "
+        "## What the bar_rows mean",
+        "Every notebook checks its headline results against these bar_rows (`utils/config.py`): the "
         "full-mode bar is the course's quality bar, reached by the stored runs at seeds 0, 1 "
         "and 2; the fast-mode bar only catches a notebook that learned nothing.",
-        "\n".join(bars),
+        "\n".join(bar_rows),
         "## Assignments, grading and the website",
         readme_section(readme, "### For instructors: assignments, grading and the website")])
 
@@ -232,7 +244,7 @@ def write_sources(src: Path, *, notebook_dir: Path = NOTEBOOK_DIR, build: Path =
                                          binderhub_url="https://mybinder.org",
                                          notebook_interface="jupyterlab"))
     (src / "conf.py").write_text(
-        "# Written by utils.site; edit utils/site.py instead.\n"
+        "# Written by utils.machinery.site; edit utils/site.py instead.\n"
         "project = 'Autoencoders — a hands-on course'\n"
         "author = 'the course authors'\n"
         "extensions = ['myst_nb']\n"
@@ -279,10 +291,10 @@ def build_site(out: Path = BUILD / "site", src: Path = BUILD / "site-src") -> Pa
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The command line (``python -m utils.site``); ``argv``: its arguments (default
+    """The command line (``python -m utils.machinery.site``); ``argv``: its arguments (default
     ``sys.argv[1:]``)."""
     argv = check_argv("argv", argv)
-    parser = argparse.ArgumentParser(prog="python -m utils.site", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m utils.machinery.site", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=BUILD / "site")
     args = parser.parse_args(argv)
     try:

@@ -2,7 +2,7 @@
 
 The URL lives in one place, ``[project.urls] Repository`` in ``pyproject.toml``. While it is
 unset — as long as the course has no public home — no badge appears anywhere.
-``python -m utils.launch`` (maintainers) writes the notebooks to match the setting:
+``python -m utils.machinery.launch`` (maintainers) writes the notebooks to match the setting:
 
 - URL set: the title cell of each notebook starts with the two badges, and a first code cell
   runs only on Colab, where it clones the repository and installs the course's pinned
@@ -21,11 +21,11 @@ import sys
 import tomllib
 from pathlib import Path
 
-from . import course
-from ._validate import cell_source, check_argv, check_notebook, check_path, check_str
+from . import runner
+from .._validate import check_path, check_str
+from ._notebooks import cell_source, check_argv, check_notebook
+from . import ROOT, NOTEBOOK_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
 BEGIN, END = "<!-- launch -->", "<!-- /launch -->"
 COLAB_MARK = "# Launch: on Google Colab"
 _GITHUB = re.compile(r"^https://github\.com/([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100}?)(?:\.git)?/?$")
@@ -116,19 +116,19 @@ def apply(nb: dict, url: str | None, notebook: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The command line (``python -m utils.launch [--check]``); ``argv``: its arguments as a
+    """The command line (``python -m utils.machinery.launch [--check]``); ``argv``: its arguments as a
     list of strings (default ``sys.argv[1:]``)."""
     import json
 
     argv = check_argv("argv", argv, "['--check']")
-    parser = argparse.ArgumentParser(prog="python -m utils.launch", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m utils.machinery.launch", description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true",
                         help="only say whether the notebooks match pyproject.toml (exit 1 if not)")
     args = parser.parse_args(argv)
     try:
         url = repository_url()
         stale = []
-        for path in course.discover(NOTEBOOK_DIR):
+        for path in runner.discover(NOTEBOOK_DIR):
             nb = json.loads(path.read_text(encoding="utf-8"))
             if apply(nb, url, path.name):
                 stale.append(path.name)

@@ -9,8 +9,8 @@ slideshow in JupyterLab (jupyterlab-rise) and exports to reveal.js:
 - a code cell, with its stored figure or table, appears as a **fragment** of its slide;
 - the hidden worked solutions are **skipped** (instructors show them in the notebook).
 
-``python -m utils.slides --tag`` writes that metadata into the notebooks (maintainers);
-``python -m utils.slides`` (``make slides``) exports each notebook to
+``python -m utils.machinery.slides --tag`` writes that metadata into the notebooks (maintainers);
+``python -m utils.machinery.slides`` (``make slides``) exports each notebook to
 ``build/slides/<name>.slides.html``. The decks load reveal.js, RequireJS, jQuery and
 MathJax from ``build/slides/vendor/``, copied from the npm packages pinned in
 ``slides/package.json`` — nothing is fetched from a CDN when a deck is viewed.
@@ -23,13 +23,12 @@ import shutil
 import sys
 from pathlib import Path
 
-from ._validate import (cell_source, check_argv, check_cell, check_choice, check_notebook,
-                        check_path, check_str, describe)
-from . import course
+from .._validate import check_choice, check_path, check_str, describe
+from ._notebooks import cell_source, check_argv, check_cell, check_notebook
+from . import runner
 from .launch import COLAB_MARK
+from . import ROOT, NOTEBOOK_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
 NODE_MODULES = ROOT / "slides" / "node_modules"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
 
@@ -153,7 +152,7 @@ def export_deck(notebook: Path, dest: Path) -> Path:
     bad = untagged_cells(nb)
     if bad:
         raise ValueError(f"{notebook.name}: cells {bad} lack the course's slide metadata; run "
-                         "`python -m utils.slides --tag`.")
+                         "`python -m utils.machinery.slides --tag`.")
     exporter = SlidesExporter(reveal_scroll=True, reveal_theme="white",
                               reveal_number="c/t", **URLS)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
@@ -167,17 +166,17 @@ def export_deck(notebook: Path, dest: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The command line (``python -m utils.slides [--tag] [--out DIR]``); ``argv``: its
+    """The command line (``python -m utils.machinery.slides [--tag] [--out DIR]``); ``argv``: its
     arguments as a list of strings (default ``sys.argv[1:]``)."""
     argv = check_argv("argv", argv, "['--tag']")
-    parser = argparse.ArgumentParser(prog="python -m utils.slides", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m utils.machinery.slides", description=__doc__.split("\n")[0])
     parser.add_argument("--tag", action="store_true",
                         help="write the slide metadata into the notebooks and stop")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "slides")
     args = parser.parse_args(argv)
     import nbformat
 
-    notebooks = course.discover(NOTEBOOK_DIR)
+    notebooks = runner.discover(NOTEBOOK_DIR)
     if args.tag:
         for path in notebooks:
             nb = nbformat.read(path, as_version=4)

@@ -1,9 +1,9 @@
 """The course runner: execute every notebook in order and build ``build/``.
 
-    python -m utils.course                 # full mode (default for people), all notebooks
-    python -m utils.course --mode fast     # tiny budgets, as CI uses
-    python -m utils.course --only 01 03    # some notebooks (by number or name)
-    python -m utils.course --store         # also write the executed notebooks back into
+    python -m utils.machinery.runner                 # full mode (default for people), all notebooks
+    python -m utils.machinery.runner --mode fast     # tiny budgets, as CI uses
+    python -m utils.machinery.runner --only 01 03    # some notebooks (by number or name)
+    python -m utils.machinery.runner --store         # also write the executed notebooks back into
                                            # notebooks/ (maintainers: the stored outputs)
 
 It writes, for each notebook, the executed ``.ipynb`` and an HTML page into ``build/``, then
@@ -31,12 +31,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import config
-from ._validate import check_bool, check_choice, check_int, check_path, check_str
-from .report import RESULTS_DIR_ENV
+from .. import bars, config
+from .._validate import check_bool, check_choice, check_int, check_path, check_str
+from ..report import RESULTS_DIR_ENV
+from . import ROOT, NOTEBOOK_DIR, judge
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOK_PATTERN = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
 
 
@@ -278,18 +277,17 @@ def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
         run.wall_time_s = round(time.perf_counter() - t0, 1)
 
     recorded = results_dir / f"{name}.json"
-    if recorded.exists():
-        data = json.loads(recorded.read_text(encoding="utf-8"))
+    data = json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else None
+    if data is not None:
         run.metrics = data.get("metrics", {})
         run.notes = data.get("notes", {})
         run.data_source, run.backend = data.get("data_source", ""), data.get("backend", "")
         run.mode = data.get("mode", mode)
-    elif run.passed:
+    missed = (judge.problems(name, mode, data) if name in bars.BARS
+              else [] if data is not None else ["no results were recorded (report.Report)"])
+    if run.passed and missed:
         run.status = "failed"
-        run.error = dict(cell=None, ename="NoResults",
-                         evalue="the notebook recorded no results (report.Report)", source="")
-    if run.passed and any(not m.get("passed") for m in run.metrics.values()):
-        run.status = "failed"
+        run.error = dict(cell=None, ename="BarsMissed", evalue="; ".join(missed), source="")
 
     nbformat.write(nb, build / f"{name}.ipynb")
     try:
@@ -420,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
                              or not all(isinstance(a, str) for a in argv)):
         raise TypeError(f"argv is {argv!r:.80}; expected a list of strings such as "
                         "['--mode', 'fast'] (or None for the command line).")
-    parser = argparse.ArgumentParser(prog="python -m utils.course", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m utils.machinery.runner", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mode", choices=config.MODES, default=None,
                         help="run mode (default: AE_MODE, else fast under CI, else full)")
