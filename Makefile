@@ -15,8 +15,11 @@ export PYTHONUNBUFFERED := 1
 help:
 	@echo "make course   set up .venv, run every notebook (full mode) into build/"
 	@echo "make test     set up .venv, run the unit tests and every notebook (fast mode, nbval)"
-	@echo "make lab      set up .venv, open JupyterLab on the notebooks"
-	@echo "make slides   export every notebook to an offline reveal.js deck in build/slides/"
+	@echo "make lab      set up .venv, open JupyterLab on the notebooks (http://127.0.0.1:8888/lab)"
+	@echo "              PORT=8888  IP=127.0.0.1 (IP=0.0.0.0 in a container)  BROWSER=0|1"
+	@echo "              (default: 1 where there is a display)  LAB_ARGS='more jupyter lab options'"
+	@echo "              as root (a container) --allow-root is added by itself"
+	@echo "make slides   export every notebook to an offline reveal.js deck in build/slides/ (needs Node.js/npm)"
 	@echo "make site     the course website in build/site/ (offline, searchable; no re-training)"
 	@echo "make test-browser  JupyterLab and one deck in headless Chromium; screenshots in build/"
 	@echo "make test-backends the unit tests and notebooks (fast) on JAX and PyTorch (CPU builds)"
@@ -101,6 +104,12 @@ test: $(STAMP)
 SLIDES_NPM := slides/node_modules/.package-lock.json
 
 $(SLIDES_NPM): slides/package.json slides/package-lock.json
+	@{ command -v node && command -v npm; } >/dev/null 2>&1 || { \
+		echo "make slides / make site need Node.js and npm, to install the pinned reveal.js and MathJax"; \
+		echo "(slides/package-lock.json) once, with npm ci; node or npm is not on PATH. Install them, then re-run:"; \
+		echo "  Debian/Ubuntu: sudo apt-get install nodejs npm    macOS: brew install node"; \
+		echo "  elsewhere: https://nodejs.org/en/download"; \
+		exit 2; } >&2
 	npm ci --prefix slides --no-audit --no-fund --ignore-scripts --loglevel=error
 
 slides: $(STAMP) $(SLIDES_NPM)
@@ -119,8 +128,25 @@ test-browser: $(STAMP) slides site
 		else echo "Chromium is missing: install it (Debian/Ubuntu: sudo apt-get install chromium)"; exit 1; fi; }
 	$(BIN)/python -m pytest -v browser_tests -p no:cacheprovider
 
+# make lab: JupyterLab on the notebooks at http://$(IP):$(PORT)/lab.
+#   PORT=8888 (the default; a busy port makes Jupyter try the next ones).
+#   IP=127.0.0.1 (the default: this machine only); IP=0.0.0.0 in a container, so that the
+#     host reaches it through a published port (docker run -p 8888:8888 ...).
+#   BROWSER=1 opens a browser, BROWSER=0 does not; unset (or a browser command, the usual
+#     meaning of $$BROWSER): one is opened only where there is a display (X11, Wayland, macOS).
+#   --allow-root is added only when run as root (id -u = 0), as in most containers.
+#   LAB_ARGS='...' passes more options to `jupyter lab`.
+PORT ?= 8888
+IP ?= 127.0.0.1
+LAB_ARGS ?=
+LAB_DISPLAY = $(if $(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s 2>/dev/null)),1,0)
+LAB_BROWSER = $(or $(filter 0 1,$(strip $(BROWSER))),$(LAB_DISPLAY))
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+	@# BROWSER=0/1 is this Makefile's switch, not a browser command: Jupyter does not see it.
+	$(if $(filter 0 1,$(strip $(BROWSER))),env -u BROWSER) $(BIN)/jupyter lab notebooks \
+		--ip=$(IP) --port=$(PORT)$(if $(filter 0,$(LAB_BROWSER)), --no-browser)$(if \
+		$(filter 0,$(shell id -u 2>/dev/null)), --allow-root) $(LAB_ARGS)
 
 assignments: $(STAMP)
 	$(BIN)/python -m utils.machinery.assignments generate $(if $(ONLY),--only $(ONLY))
@@ -136,6 +162,7 @@ test-assignments: $(STAMP)
 
 outputs: $(STAMP)
 	$(BIN)/python -m utils.machinery.runner --mode full --store $(if $(ONLY),--only $(ONLY))
+	$(BIN)/python -m utils.machinery.results_page --add build/results.json
 
 clean:
 	rm -rf build

@@ -27,7 +27,7 @@ import bad_inputs_models
 import bad_inputs_numeric
 import utils
 from utils import data
-from utils.machinery import runner as course
+from utils.machinery import runner as course, slides
 
 GROUPS = (bad_inputs_numeric, bad_inputs_keras, bad_inputs_models, bad_inputs_data)
 
@@ -88,11 +88,16 @@ CASES = [
     ("mnist_npz_from_pickle-dest", lambda: data.mnist_npz_from_pickle(__file__, ""),
      ValueError, "dest is ''"),
     ("main-str", lambda: course.main("--mode fast"), TypeError, "argv is '--mode fast'"),
+    # the decks' links (slides.deck_links); the rest of slides' cases are in bad_inputs_data.py
+    ("deck_links-bytes", lambda: slides.deck_links(b"[a](b.ipynb)"), TypeError,
+     "text is b'"),
+    ("deck_target-none", lambda: slides.deck_target(None), TypeError, "target is None"),
 ]
 COVERED = {"runner.discover", "runner.select", "runner.kernel_env", "runner.make_kernel_manager",
            "runner.run_notebook", "runner.results_table", "runner.backend_versions",
            "runner.write_results", "runner.write_index", "runner.main",
-           "data.write_synthetic_mnist", "data.mnist_npz_from_pickle"}
+           "data.write_synthetic_mnist", "data.mnist_npz_from_pickle",
+           "slides.deck_links", "slides.deck_target"}
 
 
 ALL_CASES = [case for group in GROUPS for case in group.CASES] + CASES

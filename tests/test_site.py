@@ -5,12 +5,14 @@ read from the README, the stored notebooks and config — checked without runnin
 from __future__ import annotations
 
 import json
+import posixpath
+import re
 from pathlib import Path
 
 import pytest
 
 from utils import bars, config
-from utils.machinery import site
+from utils.machinery import site, slides
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -94,3 +96,60 @@ def test_write_sources_lists_every_notebook_its_headline_and_every_bar(tmp_path)
     assert "nb_execution_mode = 'off'" in conf and "cdn" not in conf.lower().replace("no cdn", "")
     assert "launch_buttons" not in conf            # no repository URL: no launch buttons
     assert not (src / "_static" / "vendor").exists()   # vendor=False: MathJax not copied
+
+
+_URL = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+_VENDOR = re.compile(r"""["']((?:\./)?vendor/[^"'\s]*)["']""")
+
+
+def _relative_urls(html: str) -> set[str]:
+    """The relative URLs of a page: its links (href, src), what it loads (scripts, style
+    sheets, modules) and the vendor/ paths its scripts ask RequireJS for; anchors, data: and
+    absolute URLs left out."""
+    urls = set(_URL.findall(html)) | set(slides.loaded_urls(html)) | set(_VENDOR.findall(html))
+    return {u for u in urls if u and not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:|//|#", u)}
+
+
+def _site_files(src: Path) -> set[str]:
+    """The files of the website Sphinx builds from the sources ``src``, without running it:
+    a page per .md / .ipynb (``.html``), ``_static/`` as it is, ``_extra/`` at the top."""
+    files = set()
+    for path in src.rglob("*"):
+        rel = path.relative_to(src).as_posix()
+        if not path.is_file() or rel.startswith((".doctrees/", "conf.py")):
+            continue
+        if rel.startswith("_extra/"):
+            files.add(rel[len("_extra/"):])
+        elif rel.startswith("_static/"):
+            files.add(rel)
+        elif path.suffix in (".md", ".ipynb"):
+            files.add(rel.rsplit(".", 1)[0] + ".html")
+    return files
+
+
+def test_every_link_of_a_deck_in_the_website_resolves_to_a_page_of_it(tmp_path):
+    """`make site` copies the decks of `make slides` into slides/: what they link to (the next
+    deck, not a notebook file or the README beside them) is a file of the website. The vendor/
+    assets are checked too where `npm ci --prefix slides` has installed them."""
+    build = tmp_path / "build"
+    vendored = all((slides.NODE_MODULES / pkg / "package.json").is_file() for pkg in slides.ASSETS)
+    if vendored:
+        slides.copy_assets(build / "slides")
+    for path in NOTEBOOKS:
+        slides.export_deck(path, build / "slides")
+    src = site.write_sources(tmp_path / "src", build=build, vendor=False)
+    files = _site_files(src)
+    decks = sorted(f for f in files if f.startswith("slides/") and f.endswith(".slides.html"))
+    assert decks == [f"slides/{p.stem}.slides.html" for p in NOTEBOOKS]
+    broken = {}
+    for deck in decks:
+        for url in _relative_urls((src / "_extra" / deck).read_text(encoding="utf-8")):
+            if not vendored and url.lstrip("./").startswith("vendor/"):
+                continue
+            target = posixpath.normpath(posixpath.join("slides", re.split(r"[?#]", url)[0]))
+            if target not in files:
+                broken.setdefault(deck, []).append(url)
+    assert broken == {}, f"links to files the website does not have: {broken}"
+    # the decks do link onwards: deck 01's "Next" goes to deck 02
+    first = (src / "_extra" / decks[0]).read_text(encoding="utf-8")
+    assert f'href="{NOTEBOOKS[1].stem}.slides.html"' in first

@@ -111,3 +111,33 @@ def test_raw_json_cells_with_a_list_source():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Next: [02 · Stacked](02_stacked_autoencoders.ipynb).",
+     "Next: [02 · Stacked](02_stacked_autoencoders.slides.html)."),
+    ("[x](../notebooks/03_feature_detection_and_pretraining.ipynb#1-Section)",
+     "[x](03_feature_detection_and_pretraining.slides.html)"),
+    ("the [README](../README.md), [utils](../utils/data.py)", "the README, utils"),
+    ("[paper](https://arxiv.org/abs/1312.6114) [§2](#two) ![fig](attachment:a.png)",
+     "[paper](https://arxiv.org/abs/1312.6114) [§2](#two) ![fig](attachment:a.png)"),
+    ('<a href="04_denoising.ipynb">04</a> <a class="c" href="../README.md">R</a>',
+     '<a href="04_denoising.slides.html">04</a> <a class="c">R</a>'),
+    ("code `f[0](1)` and\n```python\ny = z[1](../README.md)\n```",
+     "code `f[0](1)` and\n```python\ny = z[1](../README.md)\n```"),
+])
+def test_deck_links_go_to_decks_or_are_dropped(text, expected):
+    """A deck lies beside the other decks: notebook links go to decks, other relative links
+    (the README) have no page there and keep only their text."""
+    assert slides.deck_links(text) == expected
+
+
+def test_exported_deck_links_the_next_deck(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[
+        _cell("markdown", "# Title\n\nSee the [README](../README.md)."),
+        _cell("markdown", "## Next\nNext: [02 · More](02_more.ipynb).")])
+    slides.tag_notebook(nb)
+    nbformat.write(nb, tmp_path / "01_demo.ipynb")
+    html = slides.export_deck(tmp_path / "01_demo.ipynb", tmp_path / "deck").read_text()
+    assert 'href="02_more.slides.html"' in html
+    assert "README.md" not in html and "See the README." in html

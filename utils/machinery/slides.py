@@ -14,6 +14,11 @@ slideshow in JupyterLab (jupyterlab-rise) and exports to reveal.js:
 ``build/slides/<name>.slides.html``. The decks load reveal.js, RequireJS, jQuery and
 MathJax from ``build/slides/vendor/``, copied from the npm packages pinned in
 ``slides/package.json`` — nothing is fetched from a CDN when a deck is viewed.
+
+A deck lies beside the other decks (in ``build/slides/``, and in ``slides/`` of the website
+that ``make site`` builds), not beside the notebooks: its links to course notebooks
+("Next: [02 …](02_stacked_autoencoders.ipynb)") go to those notebooks' decks, and its other
+relative links (``../README.md``) are dropped, their text kept (``deck_links``).
 """
 from __future__ import annotations
 
@@ -94,6 +99,50 @@ def untagged_cells(nb) -> list[int]:
             if c.get("metadata", {}).get("slideshow", {}).get("slide_type") != slide_type(c)]
 
 
+# A Markdown link [text](target "title") or <target>, and an HTML link's href="target".
+_MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\(\s*(?P<target><[^>]*>|[^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
+_HTML_LINK = re.compile(r"<a\b(?P<attrs>[^>]*?)\bhref=(?P<q>[\"'])(?P<target>[^\"']*)(?P=q)(?P<rest>[^>]*)>",
+                        re.IGNORECASE)
+_CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)   # code: left as it is
+_NOTEBOOK = re.compile(r"(?:.*/)?(\d\d_[A-Za-z0-9_\-]+)\.ipynb")
+
+
+def deck_target(target: str) -> str | None:
+    """Where a link of a notebook goes in its deck: a course notebook's deck
+    (``<name>.slides.html``, beside it), the same for a URL or an anchor, ``None`` (no page:
+    drop the link) for any other relative target."""
+    target = check_str("target", target, allow_empty=True).strip()
+    if not target or target.startswith("#") or re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:|//", target):
+        return target                                   # an anchor, https:, mailto:, data:
+    path = re.split(r"[?#]", target, maxsplit=1)[0]
+    m = _NOTEBOOK.fullmatch(path)
+    return f"{m.group(1)}.slides.html" if m else None
+
+
+def deck_links(text: str) -> str:
+    """A markdown cell's text with its links as they must be in a deck (``deck_target``):
+    links to course notebooks go to their decks, other relative links keep only their text
+    (code spans and fenced code are left as they are)."""
+    text = check_str("text", text, allow_empty=True)
+
+    def markdown(m):
+        old = m.group("target").strip("<>")
+        new = deck_target(old)
+        if new is None:                                  # the text, no link
+            return m.group("text")
+        return m.group(0) if new == old else f"[{m.group('text')}]({new})"
+
+    def html(m):
+        new = deck_target(m.group("target"))
+        if new is None:                                  # <a> without href: text, no link
+            return f"<a{m.group('attrs').rstrip()}{m.group('rest')}>"
+        return f"<a{m.group('attrs')}href={m.group('q')}{new}{m.group('q')}{m.group('rest')}>"
+
+    parts = _CODE.split(text)            # odd items: the code
+    return "".join(part if i % 2 else _HTML_LINK.sub(html, _MD_LINK.sub(markdown, part))
+                   for i, part in enumerate(parts))
+
+
 def copy_assets(dest: Path, node_modules: Path = NODE_MODULES) -> Path:
     """Copy the pinned npm assets into ``dest/vendor``; raise with what to run if missing."""
     dest, node_modules = check_path("dest", dest), check_path("node_modules", node_modules)
@@ -153,6 +202,9 @@ def export_deck(notebook: Path, dest: Path) -> Path:
     if bad:
         raise ValueError(f"{notebook.name}: cells {bad} lack the course's slide metadata; run "
                          "`python -m utils.machinery.slides --tag`.")
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = deck_links(_source(cell))
     exporter = SlidesExporter(reveal_scroll=True, reveal_theme="white",
                               reveal_number="c/t", **URLS)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
