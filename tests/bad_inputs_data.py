@@ -370,6 +370,28 @@ CASES = [
     ("build_site out", lambda: site.build_site(5), TypeError, "out is 5"),
     ("site main str", lambda: site.main("--out"), TypeError, "argv is '--out'"),
 ]
+# seeds in the range NumPy's legacy seeding takes (the run's seed seeds np.random and Keras);
+# 0..255 images refused
+LEGACY_SEED = r"expected an integer seed in \[0, 4294967295\] \(what numpy.random.seed"
+CASES += [
+    ("seed_everything 2**32", lambda: config.seed_everything(2 ** 32), config.ConfigError,
+     r"seed is 4294967296; " + LEGACY_SEED),
+    ("setup seed 2**32", lambda: config.setup(NB, seed=2 ** 32, verbose=False),
+     config.ConfigError, r"seed is 4294967296; " + LEGACY_SEED),
+    ("setup AE_SEED 2**32", _under_env(lambda: config.setup(NB, verbose=False),
+                                       AE_SEED=str(2 ** 32)),
+     config.ConfigError, r"AE_SEED is '4294967296'; expected an integer seed in \[0, 4294967295\]"),
+    ("Setup seed 2**40", lambda: config.Setup(NB, "fast", 2 ** 40, "embedded", "tensorflow", {}),
+     ValueError, r"seed is 1099511627776; " + LEGACY_SEED),
+    ("write_synthetic_mnist seed -1", lambda: data.write_synthetic_mnist("/tmp/m.npz", seed=-1),
+     ValueError, r"seed is -1; expected an integer seed >= 0"),
+    ("write_synthetic_mnist seed float", lambda: data.write_synthetic_mnist("/tmp/m.npz",
+                                                                            seed=0.5),
+     TypeError, "seed is 0.5"),
+    ("flatten 0..255", lambda: data.flatten(np.full((2, 4, 4, 1), 128.0)), ValueError,
+     r"x has values in \[128, 128\].*divide by 255"),
+]
+
 
 COVERED = {
     "data.Split", "data.flatten", "data.one_per_class", "data.natural_image", "data.natural_images",

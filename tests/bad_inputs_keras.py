@@ -325,6 +325,43 @@ CASES = [
     ("fit_on_fresh_data/weights-length", lambda: _fresh(lambda r: (X, X, np.ones(2))), V,
      "sample_weight has 2 entries"),
 ]
+# seeds in the range every backend's SeedGenerator takes; KL sparsity codes in [0, 1]
+KERAS_SEED = r"expected an integer seed in \[0, 2147483647\] \(what keras.random.SeedGenerator"
+CASES += [
+    ("RandomCorruption/seed-big", lambda: layers.RandomCorruption(seed=2 ** 31), V,
+     r"seed is 2147483648; " + KERAS_SEED),
+    ("RandomCorruption/seed-generator", lambda: layers.RandomCorruption(
+        seed=np.random.default_rng(0)), T, "seed is Generator"),
+    ("with_corruption/seed-big", lambda: models.with_corruption(
+        _ae().autoencoder, "gaussian", 0.1, seed=2 ** 40), V,
+     r"seed is 1099511627776; " + KERAS_SEED),
+    ("FreshRounds/seed-generator", lambda: training.FreshRounds(
+        lambda r: (X, X, None), rounds=1, batch_size=4, seed=np.random.default_rng(0)), T,
+     "seed is Generator"),
+    ("KLSparsity/code-above-1", lambda: regularizers.KLSparsity()(np.full((2, 3), 2.0, "float32")),
+     V, r"the input of KLSparsity \(the code\) has values in \[2, 2\]; expected values in "
+        r"\[0, 1\]"),
+    ("KLSparsity/code-negative", lambda: regularizers.KLSparsity()(np.full((2, 3), -0.5, "float32")),
+     V, r"the input of KLSparsity \(the code\) has values in \[-0.5, -0.5\]"),
+    ("KLSparsity/relu-code", lambda: regularizers.KLSparsity()(
+        keras.layers.Dense(3, activation="relu", name="relu_code")(keras.Input((4,)))), V,
+     r"KLSparsity needs a code in \[0, 1\].*layer 'relu_code', whose activation is 'relu'"),
+    ("KLSparsity/linear-code", lambda: regularizers.KLSparsity()(
+        keras.layers.Dense(3)(keras.Input((4,)))), V, "whose activation is 'linear'"),
+    ("kl_divergence_bernoulli/rho_hat-above-1", lambda: regularizers.kl_divergence_bernoulli(
+        0.1, np.array([0.2, 1.5])), V, r"rho_hat has values in \[0.2, 1.5\]; expected values "
+                                       r"in \[0, 1\]"),
+    ("kl_divergence_bernoulli/rho_hat-negative", lambda: regularizers.kl_divergence_bernoulli(
+        0.1, -0.1), V, r"rho_hat has values in \[-0.1, -0.1\]"),
+    ("build_dense_autoencoder/kl-linear-code", lambda: _ae(
+        code_regularizer=regularizers.KLSparsity()), V,
+     r"code_activation is None \(codes outside \[0, 1\]\); code_regularizer KLSparsity needs a "
+     r"code in \[0, 1\]"),
+    ("build_dense_autoencoder/kl-relu-code", lambda: _ae(
+        code_activation="relu", code_regularizer=regularizers.KLSparsity()), V,
+     "code_activation is 'relu'"),
+]
+
 
 COVERED = {
     "layers.DenseTranspose", "layers.RandomCorruption", "layers.Clip",

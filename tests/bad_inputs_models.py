@@ -227,7 +227,7 @@ CASES = [
     ("carve_validation-seed-generator", lambda: fewlabels.carve_validation(
         Y, IDX, 0.2, seed=np.random.default_rng(0)), T, "seed is Generator.*expected an integer"),
     ("carve_validation-seed-big", lambda: fewlabels.carve_validation(Y, IDX, 0.2, seed=2 ** 32), V,
-     r"seed is 4294967296; expected an integer below 2\*\*32"),
+     r"seed is 4294967296; expected an integer seed in \[0, 4294967295\]"),
     ("carve_validation-one-per-class", lambda: fewlabels.carve_validation(
         Y, np.r_[0, 10:30], 0.2, seed=0), V, r"indices hold 1 labelled example\(s\) of class 0"),
     ("ReusableClassifier-model", lambda: fewlabels.ReusableClassifier("mlp"), T,
@@ -297,7 +297,7 @@ CASES = [
      r"indices hold 1 labelled example\(s\) of class 0"),
     ("label_budget_experiment-seeds", lambda: experiment(seeds=(-1,)), V, r"seeds\[0\] is -1"),
     ("label_budget_experiment-seeds-big", lambda: experiment(seeds=(0, 2 ** 40)), V,
-     r"seeds\[1\] is 1099511627776; expected an integer below 2\*\*32"),
+     r"seeds\[1\] is 1099511627776; expected an integer seed in \[0, 4294967295\]"),
     ("label_budget_experiment-seeds-int", lambda: experiment(seeds=0), T, "seeds is 0"),
     ("label_budget_experiment-lr-nan", lambda: experiment(learning_rates=(NAN,)), V,
      "learning_rates contains NaN"),
@@ -460,6 +460,52 @@ CASES += [
     ("aligned_rmse-rank", lambda: dekel.aligned_rmse(G, G, 1), V, "estimate_alpha has shape"),
     ("aligned_rmse-radius", lambda: dekel.aligned_rmse(G[..., 0], G[..., 0], 1.0), T,
      "radius is 1.0"),
+]
+
+# search radii capped by the image size; images, opacity maps and colours in [0, 1]; seeds in
+# the range their consumer takes
+KERAS_SEED = r"expected an integer seed in \[0, 2147483647\] \(what keras.random.SeedGenerator"
+CASES += [
+    ("align-radius-big", lambda: dekel.align(PH, G, G, 100), V,
+     r"radius is 100; expected an integer in \[0, 4\] \(at most a quarter of the photos' "
+     r"smaller side, 16 pixels\)"),
+    ("estimate-radius-big", lambda: dekel.estimate(PH, radius=5), V,
+     r"radius is 5; expected an integer in \[0, 4\]"),
+    ("remove-radius-big", lambda: dekel.remove(PH, EST, radius=9), V,
+     r"radius is 9; expected an integer in \[0, 4\]"),
+    ("aligned_rmse-radius-big", lambda: dekel.aligned_rmse(G[..., 0], G[..., 0], 5), V,
+     r"radius is 5; expected an integer in \[0, 4\] \(at most a quarter of the opacity maps'"),
+    ("stamp-jitter-big", lambda: dekel.stamp(PH, np.zeros((16, 16)), (1, 1, 1), 0.5, jitter=8),
+     V, r"jitter is 8; expected an integer in \[0, 4\]"),
+    ("aligned_rmse-255", lambda: dekel.aligned_rmse(G[..., 0] + 200, G[..., 0], 1), V,
+     r"estimate_alpha has values in \[200, 200\].*divide by 255"),
+    ("aligned_rmse-true-negative", lambda: dekel.aligned_rmse(G[..., 0], G[..., 0] - 1, 1), V,
+     r"true_alpha has values in \[-1, -1\]; expected images in \[0, 1\]"),
+    ("Estimate-alpha-255", lambda: dekel.Estimate(
+        alpha=np.full((16, 16), 128.0), colour=np.ones(3), phi=G, gx=G, gy=G,
+        offsets=np.zeros((3, 2), int), typical=np.full(3, 0.5)), V,
+     "alpha has values .*divide by 255"),
+    ("Estimate-colour-255", lambda: dekel.Estimate(
+        alpha=np.zeros((16, 16)), colour=np.full(3, 255.0), phi=G, gx=G, gy=G,
+        offsets=np.zeros((3, 2), int), typical=np.full(3, 0.5)), V,
+     "colour has values .*divide by 255"),
+    ("Watermarked-j-255", lambda: watermarked(j=PATCHES * 255), V, "j has values .*divide by 255"),
+    ("Watermarked-clean-255", lambda: watermarked(clean=PATCHES * 255), V,
+     "clean has values .*divide by 255"),
+    ("Watermarked-alpha-255", lambda: watermarked(alpha=ALPHA * 255), V,
+     "alpha has values .*divide by 255"),
+    ("Watermarked-colour-255", lambda: watermarked(colour=COLOURS * 255), V,
+     "colour has values .*divide by 255"),
+    ("Sampling-seed-big", lambda: vae.Sampling(seed=2 ** 31), V,
+     r"seed is 2147483648; " + KERAS_SEED),
+    ("Sampling-seed-generator", lambda: vae.Sampling(seed=np.random.default_rng(0)), T,
+     "seed is Generator"),
+    ("build_vae-seed-big", lambda: vae.build_vae(seed=2 ** 32), V, r"seed is 4294967296; " + KERAS_SEED),
+    ("label_budget_experiment-x_train-255", lambda: experiment(x_train=np.full((30, 6), 128.0)), V,
+     r"x_train has values in \[128, 128\].*divide by 255"),
+    ("label_budget_experiment-x_test-255", lambda: experiment(x_test=np.full((9, 6), 200.0)), V,
+     r"x_test has values in \[200, 200\].*divide by 255"),
+    ("ReusableClassifier.fit-seed-negative", lambda: fit(seed=-1), V, "seed is -1"),
 ]
 
 

@@ -423,6 +423,30 @@ CASES = [
     ("slant-rgb", lambda: ood.slant(RGB), V, r"images has shape \(2, 12, 12, 3\)"),
     ("complexity_bits-nan", lambda: ood.complexity_bits(NANIMG), V, "images contains NaN"),
 ]
+# 0..255 images refused everywhere; window and tile sizes capped by the image size
+CASES += [
+    ("per_image_mse-255", lambda: metrics.per_image_mse(B255, IMG), V,
+     r"x has values in \[128, 128\]; expected images in \[0, 1\] \(or centred images, in "
+     r"\[-1, 1\]\) \(8-bit pixels\? divide by 255\)"),
+    ("mse-255", lambda: metrics.mse(B255, IMG), V, "x has values .*divide by 255"),
+    ("per_image_squared_error-255", lambda: metrics.per_image_squared_error(B255, IMG), V,
+     "x has values .*divide by 255"),
+    ("masked_rmse-255", lambda: metrics.masked_rmse(B255, IMG, MASK), V,
+     "x has values .*divide by 255"),
+    ("gaussian_blur-sigma-big", lambda: baselines.gaussian_blur(IMG, 100.0), V,
+     r"sigma is 100; expected a number in \(0, 12\] \(at most the images' smaller side, "
+     r"12 pixels\)"),
+    ("median_filter-size-big", lambda: baselines.median_filter(IMG, 50), V,
+     r"size is 50; expected an integer in \[1, 12\] \(at most the images' smaller side"),
+    ("process_tiled-tile-big", lambda: tiled(tile=1000), V,
+     r"tile is 1000; expected an integer in \[1, 40\] \(at most twice the image's larger "
+     r"side, 20 pixels\)"),
+    ("process_tiled-255", lambda: tiled(image=np.full((20, 20, 3), 128.0)), V,
+     "image has values .*divide by 255"),
+    ("mosaic_canvas-255", lambda: plots.mosaic_canvas(B255, 2), V,
+     "images has values .*divide by 255"),
+]
+
 
 COVERED = {
     "linalg.PCA", "linalg.pca_fit", "linalg.pca_truncate", "linalg.pca_reconstruct",

@@ -27,7 +27,8 @@ import numpy as np
 __all__ = ["check_int", "check_real", "check_bool", "check_choice", "check_str",
            "check_int_sequence", "check_array", "check_images", "check_same_shape",
            "check_labels", "check_model", "check_callable", "check_seed", "check_path",
-           "describe"]
+           "describe", "check_not_8bit", "check_unit_interval", "LEGACY_SEED_MAX",
+           "KERAS_SEED_MAX"]
 
 
 def describe(value: Any, limit: int = 60) -> str:
@@ -65,13 +66,17 @@ def _unwrap(value):
 
 
 def check_int(name: str, value, *, low: int | None = None, high: int | None = None,
-              allow_none: bool = False) -> int | None:
-    """An integer (``numbers.Integral``, not ``bool``) in ``[low, high]``, as a Python int."""
+              allow_none: bool = False, why: str = "") -> int | None:
+    """An integer (``numbers.Integral``, not ``bool``) in ``[low, high]``, as a Python int.
+
+    ``why``: what the bounds come from, added to the message in brackets (e.g. "at most a
+    quarter of the photos' smaller side, 64 pixels")."""
     if value is None and allow_none:
         return None
     value = _unwrap(value)
     bounds = _bounds_text(low, high, False, False)
-    expected = f"an integer {bounds}".rstrip() + (" or None" if allow_none else "")
+    expected = (f"an integer {bounds}".rstrip() + (f" ({why})" if why else "")
+                + (" or None" if allow_none else ""))
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} is {describe(value)}; expected {expected}.")
     value = int(value)
@@ -82,17 +87,18 @@ def check_int(name: str, value, *, low: int | None = None, high: int | None = No
 
 def check_real(name: str, value, *, low: float | None = None, high: float | None = None,
                low_open: bool = False, high_open: bool = False,
-               allow_none: bool = False) -> float | None:
+               allow_none: bool = False, why: str = "") -> float | None:
     """A finite real number (``numbers.Real``, not ``bool``) within the bounds, as a float.
 
     ``low_open`` / ``high_open`` exclude the bound itself. NaN and ±inf are refused with a
-    message that says so.
+    message that says so. ``why``: what the bounds come from (as for ``check_int``).
     """
     if value is None and allow_none:
         return None
     value = _unwrap(value)
     bounds = _bounds_text(low, high, low_open, high_open)
-    expected = f"a number {bounds}".rstrip() + (" or None" if allow_none else "")
+    expected = (f"a number {bounds}".rstrip() + (f" ({why})" if why else "")
+                + (" or None" if allow_none else ""))
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} is {describe(value)}; expected {expected}.")
     value = float(value)
@@ -182,24 +188,57 @@ def check_array(name: str, value, *, ndim: int | Sequence[int] | None = None,
     return arr
 
 
-def check_images(name: str, value, *, ndim: int | Sequence[int] = (3, 4),
+def check_images(name: str, value, *, ndim: int | Sequence[int] | None = (3, 4),
                  channels: Sequence[int] | None = None, unit_range: bool = True,
-                 min_len: int = 1, dtype=np.float32) -> np.ndarray:
+                 centred: bool = False, min_len: int = 1, dtype=np.float32) -> np.ndarray:
     """A batch of images: rank ``ndim`` ((N, H, W) or (N, H, W, C) by default), ``channels``
-    in the allowed set, finite, and (``unit_range``) in [0, 1]. Images in 0..255 are an error
-    that says to divide by 255: nothing is clipped or rescaled silently."""
+    in the allowed set, finite, and (``unit_range``) in [0, 1] — or, with ``centred``, in
+    [-1, 1] (images minus a mean image, as notebook 01 centres them). Images in 0..255 are an
+    error that says to divide by 255: nothing is clipped or rescaled silently."""
     arr = check_array(name, value, ndim=ndim, min_len=min_len, dtype=dtype)
     if channels is not None and arr.ndim == 4 and arr.shape[-1] not in tuple(channels):
         raise ValueError(f"{name} has shape {arr.shape}; expected {tuple(channels)} channels "
                          "in the last axis.")
     if unit_range and arr.size:
         lo, hi = float(arr.min()), float(arr.max())
-        if lo < 0 or hi > 1:
-            hint = (" (8-bit pixels? divide by 255)" if 1.5 < hi <= 255 and lo >= 0
+        floor = -1.0 if centred else 0.0
+        if lo < floor or hi > 1:
+            hint = (" (8-bit pixels? divide by 255)" if 1.5 < hi <= 255 and lo >= floor
                     else "")
-            raise ValueError(f"{name} has values in [{lo:.3g}, {hi:.3g}]; expected images "
-                             f"in [0, 1]{hint}.")
+            what = "images in [0, 1]" + (" (or centred images, in [-1, 1])" if centred else "")
+            raise ValueError(f"{name} has values in [{lo:.3g}, {hi:.3g}]; expected "
+                             f"{what}{hint}.")
     return arr
+
+
+def check_not_8bit(name: str, value) -> np.ndarray:
+    """A finite array (dtype kept) that does not look like unscaled 8-bit pixels: values in
+    [0, 255] going above 1.5 are an error that says to divide by 255. Centred or standardised
+    data (with negative values) pass, and so does a rounding error just above 1 — for inputs
+    that may be features as well as images."""
+    arr = check_array(name, value, ndim=None, dtype=None)
+    if arr.size and np.issubdtype(arr.dtype, np.number):
+        lo, hi = float(arr.min()), float(arr.max())
+        if lo >= 0 and 1.5 < hi <= 255:
+            raise ValueError(f"{name} has values in [{lo:.3g}, {hi:.3g}]; expected images in "
+                             "[0, 1] (8-bit pixels? divide by 255).")
+    return arr
+
+
+def check_unit_interval(name: str, value, *, hint: str = ""):
+    """Values in [0, 1] (probabilities, a sigmoid's outputs) where they can be seen without
+    running a model: a NumPy array or a number is checked (finite, in [0, 1]; ``hint`` says
+    where such values come from) and returned as it is; anything else — a backend's or a
+    symbolic Keras tensor — is returned unchecked (its values are not known here, and a
+    check inside a training step would be backend-specific)."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} is {value!r}; expected values in [0, 1].")
+    if isinstance(value, (np.ndarray, numbers.Real)):
+        arr = check_array(name, value, ndim=None, min_len=0)
+        if arr.size and (arr.min() < 0 or arr.max() > 1):
+            raise ValueError(f"{name} has values in [{arr.min():.3g}, {arr.max():.3g}]; "
+                             f"expected values in [0, 1]{f' ({hint})' if hint else ''}.")
+    return value
 
 
 def check_same_shape(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray,
@@ -238,11 +277,39 @@ def check_callable(name: str, value):
     return value
 
 
-def check_seed(name: str, value, *, allow_none: bool = True):
-    """A seed: a non-negative integer (or None when allowed) or a ``numpy.random.Generator``."""
-    if isinstance(value, np.random.Generator):
+#: The largest seed of NumPy's legacy seeding (``numpy.random.seed``, ``RandomState``),
+#: hence of scikit-learn's ``random_state`` and ``keras.utils.set_random_seed``: 2**32 - 1.
+LEGACY_SEED_MAX = 2 ** 32 - 1
+#: The largest seed of a ``keras.random.SeedGenerator`` on every backend: the JAX and NumPy
+#: backends keep it as uint32, PyTorch's as int32 (a larger one overflows there): 2**31 - 1.
+KERAS_SEED_MAX = 2 ** 31 - 1
+_SEED_USES = {LEGACY_SEED_MAX: "what numpy.random.seed and scikit-learn's random_state accept",
+              KERAS_SEED_MAX: "what keras.random.SeedGenerator accepts on every backend"}
+
+
+def check_seed(name: str, value, *, allow_none: bool = True, generator: bool = True,
+               high: int | None = None):
+    """A seed, as a Python int (or None when ``allow_none``, or a ``numpy.random.Generator``
+    when ``generator``).
+
+    A seed is never negative. ``high``: the largest seed the consumer takes — ``None`` for
+    ``numpy.random.default_rng`` (any non-negative integer), ``LEGACY_SEED_MAX`` for
+    ``numpy.random.seed`` / scikit-learn / ``keras.utils.set_random_seed``,
+    ``KERAS_SEED_MAX`` for a ``keras.random.SeedGenerator``."""
+    if generator and isinstance(value, np.random.Generator):
         return value
-    return check_int(name, value, low=0, allow_none=allow_none)
+    if value is None and allow_none:
+        return None
+    value = _unwrap(value)
+    what = ("an integer seed >= 0" if high is None else
+            f"an integer seed in [0, {high}] ({_SEED_USES.get(high, 'the largest seed')})")
+    what += (", a numpy.random.Generator" if generator else "") + (" or None" if allow_none else "")
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} is {describe(value)}; expected {what}.")
+    value = int(value)
+    if value < 0 or (high is not None and value > high):
+        raise ValueError(f"{name} is {value}; expected {what}.")
+    return value
 
 
 def check_path(name: str, value) -> Path:

@@ -23,20 +23,26 @@ def _spatial(x: np.ndarray, value) -> tuple:
 
 
 def gaussian_blur(x, sigma: float) -> np.ndarray:
-    """Blur each image with a Gaussian of standard deviation ``sigma`` pixels (> 0)."""
+    """Blur each image with a Gaussian of standard deviation ``sigma`` pixels (> 0, at most
+    the images' smaller side: a wider blur leaves a flat image and only costs time)."""
     from scipy.ndimage import gaussian_filter
 
     x = _batch(x)
-    sigma = check_real("sigma", sigma, low=0, low_open=True)
+    side = min(x.shape[1:3])
+    sigma = check_real("sigma", sigma, low=0, low_open=True, high=side,
+                       why=f"at most the images' smaller side, {side} pixels")
     return gaussian_filter(x, sigma=_spatial(x, sigma), mode="nearest")
 
 
 def median_filter(x, size: int = 3) -> np.ndarray:
-    """Replace each pixel by the median of its ``size``×``size`` neighbourhood (size >= 1)."""
+    """Replace each pixel by the median of its ``size``×``size`` neighbourhood (size from 1
+    to the images' smaller side)."""
     from scipy.ndimage import median_filter as _median
 
     x = _batch(x)
-    size = check_int("size", size, low=1)
+    side = min(x.shape[1:3])
+    size = check_int("size", size, low=1, high=side,
+                     why=f"at most the images' smaller side, {side} pixels")
     return _median(x, size=tuple(s if s else 1 for s in _spatial(x, size)), mode="nearest")
 
 

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from ._validate import check_bool, check_choice, check_int, check_str
+from ._validate import (LEGACY_SEED_MAX, check_bool, check_choice, check_int, check_seed,
+                        check_str)
 from .bars import BARS
 
 MODES = ("fast", "full")
@@ -45,6 +46,13 @@ FULL_TRAIN, FULL_VAL, FULL_TEST = 3500, 500, 1000
 
 class ConfigError(ValueError):
     """A set-up argument or environment variable has a value the course cannot use."""
+
+
+def _seed(value) -> int:
+    """The run's seed: it seeds Python, NumPy's legacy generator and Keras
+    (``keras.utils.set_random_seed``), so an integer in [0, 2**32 - 1]."""
+    return _config_value(check_seed, "seed", value, allow_none=False, generator=False,
+                         high=LEGACY_SEED_MAX)
 
 
 def _config_value(check, *args, **kwargs):
@@ -107,7 +115,7 @@ class Setup:
     def __post_init__(self):
         check_str("notebook", self.notebook)
         _config_value(check_choice, "mode", self.mode, MODES)
-        object.__setattr__(self, "seed", _config_value(check_int, "seed", self.seed, low=0))
+        object.__setattr__(self, "seed", _seed(self.seed))
         _config_value(check_choice, "data_source", self.data_source, DATA_SOURCES)
         _config_value(check_choice, "backend", self.backend, BACKENDS)
         if not isinstance(self.bars, Mapping):
@@ -260,7 +268,7 @@ def seed_everything(seed: int) -> None:
     Args:
         seed: a non-negative integer (NumPy integers accepted).
     """
-    seed = _config_value(check_int, "seed", seed, low=0)
+    seed = _seed(seed)
     import numpy as np
     random.seed(seed)
     np.random.seed(seed)
@@ -304,8 +312,9 @@ def _env_seed() -> int:
         seed = int(raw)
     except ValueError:
         seed = -1
-    if seed < 0:
-        raise ConfigError(f"AE_SEED is {raw!r}; expected a non-negative integer.")
+    if not 0 <= seed <= LEGACY_SEED_MAX:
+        raise ConfigError(f"AE_SEED is {raw!r}; expected an integer seed in [0, "
+                          f"{LEGACY_SEED_MAX}] (what numpy.random.seed accepts).")
     return seed
 
 
@@ -328,7 +337,7 @@ def setup(notebook: str, *, mode: str | None = None, seed: int | None = None,
     verbose = check_bool("verbose", verbose)
     mode = resolve_mode(mode)
     data_source = resolve_data_source(mode, data_source)
-    seed = _env_seed() if seed is None else _config_value(check_int, "seed", seed, low=0)
+    seed = _env_seed() if seed is None else _seed(seed)
     quiet_logs()
     backend = resolve_backend()
     os.environ["KERAS_BACKEND"] = backend

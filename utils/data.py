@@ -201,7 +201,7 @@ def write_synthetic_mnist(path, *, n_train: int = 60000, n_test: int = 10000,
     n_train = check_int("n_train", n_train, low=10)
     n_test = check_int("n_test", n_test, low=1)
     max_shift = check_int("max_shift", max_shift, low=0, high=4)  # MNIST's border is 4 px
-    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    rng = np.random.default_rng(check_seed("seed", seed, allow_none=False, generator=False))
     images, labels = _embedded_arrays()
     tr, va, te = _stratified_split(labels, EMBEDDED_SPLIT_SEED)
 
@@ -579,8 +579,9 @@ def one_per_class(labels) -> np.ndarray:
 
 
 def flatten(x) -> np.ndarray:
-    """Images (N, H, W, C) → rows (N, H·W·C), for PCA and other linear algebra."""
-    x = check_array("x", x, ndim=4, dtype=None)
+    """Images (N, H, W, C) in [0, 1] (or centred, in [-1, 1]) → rows (N, H·W·C), for PCA
+    and other linear algebra."""
+    x = check_images("x", x, ndim=4, dtype=None, centred=True)
     return x.reshape(len(x), -1)
 
 

@@ -71,12 +71,13 @@ def stamp(photos, shape_mask, colour, alpha: float, *, jitter: int = 0, seed=0,
           quantize: bool = True) -> tuple[Watermarked, np.ndarray]:
     """The site's step: the same watermark (``shape_mask`` ``(H, W)``, ``colour`` W, opacity
     ``alpha``) on every photo of ``photos`` ``(N, H, W, 3)``, moved by up to ``jitter``
-    pixels in each direction (uniform, from ``seed``). ``quantize`` rounds to 8 bits as a
-    saved image would be. Returns the ``Watermarked`` batch and the offsets ``(N, 2)``."""
+    pixels in each direction (uniform, from ``seed``; at most a quarter of the photos'
+    smaller side). ``quantize`` rounds to 8 bits as a saved image would be. Returns the
+    ``Watermarked`` batch and the offsets ``(N, 2)``."""
     photos = check_images("photos", photos, ndim=4)
     shape_mask = check_images("shape_mask", shape_mask, ndim=2)
     check_same_shape("shape_mask", shape_mask, "photos[0]", photos[0], axes=slice(0, 2))
-    jitter = check_int("jitter", jitter, low=0)
+    jitter = _max_shift("jitter", jitter, *photos.shape[1:3])
     quantize = check_bool("quantize", quantize)
     rng = np.random.default_rng(check_seed("seed", seed))
     offsets = rng.integers(-jitter, jitter + 1, size=(len(photos), 2))
@@ -89,6 +90,15 @@ def stamp(photos, shape_mask, colour, alpha: float, *, jitter: int = 0, seed=0,
         j = _to_8bit(j)
     colours = np.broadcast_to(colour, (len(photos), 3))
     return Watermarked(j.astype(np.float32), photos, alphas, colours), offsets
+
+
+def _max_shift(name: str, value, h: int, w: int, what: str = "photos") -> int:
+    """A search radius or jitter ``value`` in [0, min(h, w) // 4]: a quarter of the
+    ``what``'s smaller side. The watermark wanders by a few pixels; a search much wider than
+    that only costs time ((2·radius + 1)² offsets, each a pass over every photo)."""
+    side = min(h, w)
+    return check_int(name, value, low=0, high=side // 4,
+                     why=f"at most a quarter of the {what}' smaller side, {side} pixels")
 
 
 def _batch(name: str, value) -> np.ndarray:
@@ -161,13 +171,14 @@ def align(j, gx, gy, radius: int) -> np.ndarray:
     magnitudes: the photo's own edges point every way and cancel, the watermark's edges
     agree with the template's (the paper matches edge maps by chamfer distance). Returns an
     integer array ``(N, 2)``: the watermark sits ``dy`` pixels lower and ``dx`` to the right
-    than in the template."""
+    than in the template. ``radius`` is at most a quarter of the photos' smaller side (the
+    search tries (2·radius + 1)² offsets)."""
     j = _batch("j", j)
     gx = check_array("gx", gx, ndim=3)
     gy = check_array("gy", gy, ndim=3)
     check_same_shape("gx", gx, "j[0]", j[0])
     check_same_shape("gy", gy, "j[0]", j[0])
-    radius = check_int("radius", radius, low=0)
+    radius = _max_shift("radius", radius, *j.shape[1:3])
     jx, jy = gradients(j)
     offsets = _offsets(radius)
     scores = np.stack([(jx * shift(gx, dy, dx) + jy * shift(gy, dy, dx)).sum((1, 2, 3))
@@ -198,13 +209,13 @@ class Estimate:
     typical: np.ndarray
 
     def __post_init__(self):
-        alpha = check_array("alpha", self.alpha, ndim=2)
+        alpha = check_images("alpha", self.alpha, ndim=2, dtype=np.float64)
         phi = check_array("phi", self.phi, ndim=3)
         check_same_shape("phi", phi, "alpha", alpha, axes=slice(0, 2))
         for name in ("gx", "gy"):
             check_same_shape(name, check_array(name, getattr(self, name), ndim=3), "phi", phi)
         for name in ("colour", "typical"):
-            value = check_array(name, getattr(self, name), ndim=1)
+            value = check_images(name, getattr(self, name), ndim=1, dtype=np.float64)
             if value.shape != (phi.shape[-1],):
                 raise ValueError(f"{name} has shape {value.shape}; expected "
                                  f"({phi.shape[-1]},): one value per channel.")
@@ -222,8 +233,9 @@ def _border(h: int, w: int, width: int) -> np.ndarray:
 def estimate(j, *, radius: int = 3, iterations: int = 2, border: int = 4,
              max_alpha: float = 0.95) -> Estimate:
     """Steps 0–3 on photos ``j`` ``(N, H, W, C)`` that carry one watermark at the same place
-    up to ``radius`` pixels; ``iterations`` rounds of align → median gradient (0: no
-    alignment), then one Poisson solve. ``border``: the width (pixels) of the band along the
+    up to ``radius`` pixels (at most a quarter of their smaller side); ``iterations``
+    rounds of align → median gradient (0: no alignment), then one Poisson solve.
+    ``border``: the width (pixels) of the band along the
     frame taken to be free of the mark (Ī and the typical spread come from it when the
     photos needed no shift; after alignment, see the comment in the code).
 
@@ -232,9 +244,9 @@ def estimate(j, *, radius: int = 3, iterations: int = 2, border: int = 4,
     if len(j) < 2:
         raise ValueError(f"j has {len(j)} photo; expected at least 2 photos carrying the "
                          "same watermark.")
-    radius = check_int("radius", radius, low=0)
-    iterations = check_int("iterations", iterations, low=0)
     h, w = j.shape[1:3]
+    radius = _max_shift("radius", radius, h, w)
+    iterations = check_int("iterations", iterations, low=0)
     border = check_int("border", border, low=1, high=max(1, min(h, w) // 4))
     max_alpha = check_real("max_alpha", max_alpha, low=0, high=1, low_open=True, high_open=True)
     offsets = np.zeros((len(j), 2), int)
@@ -285,7 +297,7 @@ def remove(j, est: Estimate, *, radius: int = 0) -> np.ndarray:
         raise TypeError(f"est is {type(est).__name__}; expected a dekel.Estimate (what "
                         "dekel.estimate returns).")
     check_same_shape("est.alpha", est.alpha, "j[0]", j[0], axes=slice(0, 2))
-    radius = check_int("radius", radius, low=0)
+    radius = _max_shift("radius", radius, *j.shape[1:3])
     offsets = align(j, est.gx, est.gy, radius) if radius else np.zeros((len(j), 2), int)
     alpha = np.stack([shift(est.alpha, dy, dx) for dy, dx in offsets])
     colour = np.broadcast_to(est.colour, (len(j), j.shape[-1]))
@@ -296,9 +308,9 @@ def aligned_rmse(estimate_alpha, true_alpha, radius: int) -> float:
     """RMSE between an estimated opacity map and the true one ``(H, W)``, at the best
     alignment within ``radius`` pixels: the attack finds the watermark's shape, and where it
     sits only up to the photos' common offset (which ``remove`` finds again per photo)."""
-    est = check_array("estimate_alpha", estimate_alpha, ndim=2)
-    true = check_array("true_alpha", true_alpha, ndim=2)
+    est = check_images("estimate_alpha", estimate_alpha, ndim=2, dtype=np.float64)
+    true = check_images("true_alpha", true_alpha, ndim=2, dtype=np.float64)
     check_same_shape("estimate_alpha", est, "true_alpha", true)
-    radius = check_int("radius", radius, low=0)
+    radius = _max_shift("radius", radius, *true.shape, what="opacity maps")
     return float(min(np.sqrt(np.mean((shift(est, dy, dx) - true) ** 2))
                      for dy, dx in _offsets(radius)))

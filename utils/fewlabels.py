@@ -24,8 +24,8 @@ from typing import Sequence
 import numpy as np
 
 from ._validate import (check_array, check_bool, check_callable, check_int, check_int_sequence,
-                        check_labels, check_model, check_real, check_same_shape, check_seed,
-                        describe)
+                        check_labels, check_model, check_not_8bit, check_real,
+                        check_same_shape, check_seed, describe)
 
 _MAX_SEED = 2 ** 32 - 1     # scikit-learn's random_state (a NumPy RandomState) takes up to this
 
@@ -39,11 +39,7 @@ def _check_positive_reals(name: str, values) -> tuple[float, ...]:
 
 def _check_sklearn_seed(name: str, value) -> int:
     """A seed scikit-learn takes as ``random_state``: an integer in [0, 2³²)."""
-    value = check_int(name, value, low=0)
-    if value > _MAX_SEED:
-        raise ValueError(f"{name} is {value}; expected an integer below 2**32 (a "
-                         "scikit-learn random_state).")
-    return value
+    return check_seed(name, value, allow_none=False, generator=False, high=_MAX_SEED)
 
 
 def _check_features(name: str, value, y_name: str, y) -> tuple[np.ndarray, np.ndarray]:
@@ -349,6 +345,8 @@ def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_c
 
     from .models import load_encoder_weights
 
+    for name, value in (("x_train", x_train), ("x_test", x_test)):   # images, not 0..255
+        check_not_8bit(name, value)
     x_train, y_train = _check_features("x_train", x_train, "y_train", y_train)
     x_test, y_test = _check_features("x_test", x_test, "y_test", y_test)
     check_same_shape("x_train", x_train, "x_test", x_test, axes=slice(1, None))

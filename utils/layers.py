@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-from ._validate import check_choice, check_int, check_real, describe
+from ._validate import KERAS_SEED_MAX, check_choice, check_int, check_real, check_seed, describe
 
 
 def _activation(name: str, value):
@@ -109,7 +109,7 @@ class RandomCorruption(layers.Layer):
             amount = (lo, hi)
         else:
             amount = check_real("amount", amount, low=0, high=upper)
-        seed = check_int("seed", seed, low=0, allow_none=True)
+        seed = check_seed("seed", seed, generator=False, high=KERAS_SEED_MAX)
         super().__init__(**kwargs)
         self.amount, self.kind, self.seed = amount, kind, seed
         self.seed_generator = keras.random.SeedGenerator(seed)

@@ -8,8 +8,9 @@ from ._validate import check_array, check_images, check_real, check_same_shape
 
 
 def _pair(x, r) -> tuple[np.ndarray, np.ndarray]:
-    """A batch ``x`` (N, ...) and its reconstruction ``r`` of the same shape, finite, float64."""
-    x = check_array("x", x, ndim=(2, 3, 4))
+    """A batch ``x`` (N, ...) of images in [0, 1] (or centred, in [-1, 1]; 0..255 pixels are
+    an error) and its reconstruction ``r`` of the same shape, finite, float64."""
+    x = check_images("x", x, ndim=(2, 3, 4), centred=True, dtype=np.float64)
     r = check_array("r", r, ndim=(2, 3, 4))
     check_same_shape("x", x, "r", r)
     return x, r

@@ -48,6 +48,20 @@ def _check_code_regularizer(code_regularizer):
                     "regularizers.KLSparsity(rho, weight), or None.")
 
 
+def _check_code_range(code_regularizer, code_activation) -> None:
+    """A KL sparsity penalty reads the code as probabilities: the code layer's activation
+    must keep it in [0, 1]."""
+    from .regularizers import KLSparsity, _outside_unit_range
+
+    if not isinstance(code_regularizer, KLSparsity):
+        return
+    if _outside_unit_range(_activation("code_activation", code_activation)) is not None:
+        raise ValueError(f"code_activation is {describe(code_activation)} (codes outside "
+                         "[0, 1]); code_regularizer KLSparsity needs a code in [0, 1], its "
+                         "mean activations being probabilities: use code_activation='sigmoid' "
+                         "(or the L1Activity penalty, which takes any code).")
+
+
 def build_dense_autoencoder(
     input_shape: Sequence[int] = (28, 28, 1),
     code_dim: int = 32,
@@ -97,6 +111,7 @@ def build_dense_autoencoder(
     input_dropout = check_real("input_dropout", input_dropout, low=0, high=1, high_open=True)
     weight_decay = check_real("weight_decay", weight_decay, low=0)
     code_regularizer = _check_code_regularizer(code_regularizer)
+    _check_code_range(code_regularizer, code_activation)
     name = check_str("name", name)
     n_in = prod(input_shape)
     reg = (lambda: keras.regularizers.L2(weight_decay)) if weight_decay > 0 else (lambda: None)

@@ -263,7 +263,8 @@ def mosaic_canvas(images, ncols: int, gap: int = 1) -> np.ndarray:
     mid-grey (0.5) between them (and in the unused cells of the last row), no outer border.
 
     Args:
-        images: (N, H, W) or (N, H, W, 1), finite.
+        images: (N, H, W) or (N, H, W, 1), finite, in [0, 1] (a little outside is kept;
+            0..255 pixels are an error).
         ncols: images per row (>= 1).
         gap: pixels between neighbouring images (>= 0).
 
@@ -273,7 +274,7 @@ def mosaic_canvas(images, ncols: int, gap: int = 1) -> np.ndarray:
     """
     from skimage.util import montage
 
-    imgs = _images("images", images)
+    imgs = _shown_in_01("images", _images("images", images))
     if imgs.ndim != 3:
         raise ValueError(f"images has shape {np.shape(images)}; expected grey-level images "
                          "(N, H, W) or (N, H, W, 1).")

@@ -6,7 +6,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validate import check_array, check_callable, check_choice, check_int
+from ._validate import check_array, check_callable, check_choice, check_int, check_not_8bit
 
 WINDOWS = ("smooth", "flat")
 
@@ -42,8 +42,10 @@ def process_tiled(predict: Callable[[np.ndarray], np.ndarray], image, tile: int,
     Args:
         predict: a function from a batch of tiles to a batch of the same shape (e.g. a
             model's ``predict``).
-        image: one image ``(H, W, C)``, finite.
-        tile: side of the square tiles, in pixels (>= 1).
+        image: one image ``(H, W, C)``, finite (8-bit pixels, 0..255, are an error:
+            divide by 255).
+        tile: side of the square tiles, in pixels, from 1 to twice the image's larger side
+            (a larger tile would be mostly padding).
         stride: step between tiles, from 1 to ``tile``; defaults to half a tile.
         batch_size: number of tiles per call of ``predict`` (>= 1).
         window: ``"smooth"`` (default) or ``"flat"`` (see ``tile_window``).
@@ -52,11 +54,13 @@ def process_tiled(predict: Callable[[np.ndarray], np.ndarray], image, tile: int,
         An array of the image's shape (float32).
     """
     predict = check_callable("predict", predict)
-    image = check_array("image", image, ndim=3, dtype=np.float32)
+    image = check_not_8bit("image", check_array("image", image, ndim=3, dtype=np.float32))
     if 0 in image.shape:
         raise ValueError(f"image has shape {image.shape}; expected (H, W, C) with no empty "
                          "axis.")
-    tile = check_int("tile", tile, low=1)
+    side = max(image.shape[:2])
+    tile = check_int("tile", tile, low=1, high=2 * side,
+                     why=f"at most twice the image's larger side, {side} pixels")
     stride = max(1, tile // 2) if stride is None else check_int("stride", stride, low=1,
                                                                  high=tile)
     batch_size = check_int("batch_size", batch_size, low=1)

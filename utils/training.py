@@ -9,7 +9,7 @@ import numpy as np
 
 from ._validate import (check_array, check_bool, check_callable, check_int,
                         check_int_sequence, check_model, check_real, check_same_shape,
-                        check_str)
+                        check_seed, check_str)
 
 
 class EpochLine(keras.callbacks.Callback):
@@ -224,7 +224,7 @@ class FreshRounds(keras.utils.PyDataset):
         self.rounds = check_int("rounds", rounds, low=1)
         self.batch_size = check_int("batch_size", batch_size, low=1)
         # None: drawn from NumPy's global generator, which config.setup seeds (AE_SEED)
-        seed = check_int("seed", seed, low=0, allow_none=True)
+        seed = check_seed("seed", seed, generator=False)
         self.seed = int(np.random.randint(2**31)) if seed is None else seed
         self.round = -1
         self._load(0)

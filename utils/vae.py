@@ -24,8 +24,9 @@ import numpy as np
 from keras import layers, ops
 from scipy.special import expit, logsumexp
 
-from ._validate import (check_array, check_choice, check_images, check_int, check_int_sequence,
-                        check_model, check_real, check_same_shape, check_seed, check_str)
+from ._validate import (KERAS_SEED_MAX, check_array, check_choice, check_images, check_int,
+                        check_int_sequence, check_model, check_real, check_same_shape,
+                        check_seed, check_str)
 
 __all__ = ["binarize", "kl_standard_normal", "bernoulli_nll", "Sampling", "VAE", "build_vae",
            "neg_elbo", "iwae_bound", "decode", "latent_grid", "interpolate", "sample_prior"]
@@ -105,7 +106,7 @@ class Sampling(layers.Layer):
     def __init__(self, beta: float = 1.0, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.beta = check_real("beta", beta, low=0)
-        self.seed = check_int("seed", seed, low=0, allow_none=True)
+        self.seed = check_seed("seed", seed, generator=False, high=KERAS_SEED_MAX)
         self.seed_generator = keras.random.SeedGenerator(self.seed)
 
     def call(self, inputs):
@@ -174,7 +175,7 @@ def build_vae(input_shape: Sequence[int] = (28, 28, 1), latent_dim: int = 16, *,
     check_choice("kind", kind, ("conv", "dense"))
     widths = check_int_sequence("widths", widths, example="(32, 64)")
     beta = check_real("beta", beta, low=0)
-    seed = check_int("seed", seed, low=0, allow_none=True)
+    seed = check_seed("seed", seed, generator=False, high=KERAS_SEED_MAX)
     name = check_str("name", name)
     h_in, w_in, c_in = shape
     if kind == "conv":

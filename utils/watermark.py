@@ -197,13 +197,13 @@ class Watermarked:
     names: tuple = ()
 
     def __post_init__(self):
-        # shapes and finiteness only: the values are what ``apply`` computed
-        self.j = check_array("j", self.j, ndim=4, dtype=None)
-        self.clean = check_array("clean", self.clean, ndim=4, dtype=None)
+        # shapes, finiteness and [0, 1]: images, opacities and colours (0..255 is an error)
+        self.j = check_images("j", self.j, ndim=4, dtype=None)
+        self.clean = check_images("clean", self.clean, ndim=4, dtype=None)
         check_same_shape("clean", self.clean, "j", self.j)
-        self.alpha = check_array("alpha", self.alpha, ndim=3, dtype=None)
+        self.alpha = check_images("alpha", self.alpha, ndim=3, dtype=None)
         check_same_shape("alpha", self.alpha, "j", self.j, axes=slice(0, 3))
-        self.colour = check_array("colour", self.colour, ndim=2, dtype=None)
+        self.colour = check_images("colour", self.colour, ndim=2, dtype=None)
         if self.colour.shape != (len(self.j), 3):
             raise ValueError(f"colour has shape {self.colour.shape}; expected "
                              f"{(len(self.j), 3)}: one RGB colour per image.")

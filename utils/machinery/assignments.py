@@ -40,9 +40,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import runner
-from .._validate import check_int, check_path, check_str
+from .. import config
+from .._validate import check_choice, check_int, check_path
+from ._folders import FolderError, check_claim, claim, is_own, own_file
 from ._notebooks import cell_source, check_argv, check_notebook
 from . import ROOT, NOTEBOOK_DIR, BUILD
+
+# Who wrote a folder (the first line of its marker file, ``_folders.MARKER``): each command
+# replaces or overwrites only what it made itself.
+ASSIGNMENTS_COMMAND = "python -m utils.machinery.assignments generate (the assignments)"
+COURSE_COMMAND = "python -m utils.machinery.assignments generate (nbgrader's course folder)"
+FEEDBACK_COMMAND = "python -m utils.machinery.assignments autograde (the feedback pages)"
+SAMPLES_COMMAND = "python -m utils.machinery.assignments samples (sample submissions)"
 
 POINTS = 1                       # points per exercise that has a check cell
 CELL_TIMEOUT = 1800              # seconds a cell may run while grading (fast mode)
@@ -216,7 +225,11 @@ def generate(notebooks, *, out: Path = BUILD / "assignments", course: Path = BUI
              points: int = POINTS) -> list[Path]:
     """Write the student notebook and the autograder version of each notebook (paths to
     ``.ipynb`` files named ``NN_name.ipynb``) to ``out/<name>/`` and set up nbgrader's course
-    folder ``course``; return the student notebooks' paths."""
+    folder ``course``; return the student notebooks' paths.
+
+    ``out`` and ``course`` must each be new, empty or made by an earlier ``generate`` (their
+    default folders in ``build/`` too); a folder with other files is refused with a
+    ``FolderError`` before anything is written."""
     import nbformat
 
     out, course = check_path("out", out), check_path("course", course)
@@ -225,10 +238,18 @@ def generate(notebooks, *, out: Path = BUILD / "assignments", course: Path = BUI
     paths = [check_path(f"notebooks[{i}]", p) for i, p in enumerate(notebooks)]
     if not paths:
         raise AssignmentError("no notebooks given.")
-    _write_config(course)
+    points = check_int("points", points, low=1)
     for path in paths:
         if not path.is_file():
             raise AssignmentError(f"notebook {path} does not exist.")
+    if out.resolve() == course.resolve():
+        raise FolderError(f"out and course are both {str(out)!r}; expected two folders.")
+    check_claim("out", out, ASSIGNMENTS_COMMAND, default=BUILD / "assignments")
+    check_claim("course", course, COURSE_COMMAND, default=BUILD / "grading")
+    claim("out", out, ASSIGNMENTS_COMMAND, default=BUILD / "assignments")
+    claim("course", course, COURSE_COMMAND, default=BUILD / "grading")
+    _write_config(course)
+    for path in paths:
         nb = autograder_notebook(nbformat.read(path, as_version=4), points=points)
         src = course / "source" / path.stem
         shutil.rmtree(src, ignore_errors=True)
@@ -253,7 +274,10 @@ def sample_submissions(out: Path, *, assignments: Path = BUILD / "assignments",
     for trying ``make autograde``: ``reference`` (the worked solutions filled in), ``untouched``
     (the student notebook as handed out), ``wrong`` (the reference with the first checked
     exercise's first variable set to NaN afterwards) and ``raises`` (that exercise's cell
-    raising an error). Returns the files written."""
+    raising an error). Returns the files written.
+
+    ``out`` must be new, empty or made by an earlier ``sample_submissions`` (which it adds
+    to); a folder with other files is refused with a ``FolderError``."""
     import nbformat
 
     out, assignments = check_path("out", out), check_path("assignments", assignments)
@@ -263,6 +287,7 @@ def sample_submissions(out: Path, *, assignments: Path = BUILD / "assignments",
     folders = sorted(p for p in assignments.iterdir() if p.is_dir()) if assignments.is_dir() else []
     if not folders:
         raise AssignmentError(f"no assignments in {assignments}: run `make assignments` first.")
+    claim("out", out, SAMPLES_COMMAND)
     written = []
     for folder in folders:
         name = folder.name
@@ -319,29 +344,51 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
               feedback: Path = BUILD / "feedback", mode: str = "fast") -> list[dict]:
     """Grade ``submissions/<student>/<name>.ipynb`` against the assignments ``generate`` set up
     in ``course``; write ``grades`` (CSV, ``GRADES_COLUMNS``) and ``feedback/<student>/<name>.html``,
-    and return the rows."""
+    and return the rows.
+
+    Every argument is checked before anyone is graded: ``mode`` is one of ``config.MODES``
+    (the mode the submissions run in); ``course`` was made by ``generate``; ``feedback`` is
+    new, empty or an earlier ``autograde``'s; ``grades`` is a new file or an earlier grades
+    file; no student folder name has a pattern character."""
     import nbformat
     from nbgrader.api import Gradebook
 
     submissions, course = check_path("submissions", submissions), check_path("course", course)
     grades, feedback = check_path("grades", grades), check_path("feedback", feedback)
-    mode = check_str("mode", mode)
+    if not isinstance(mode, str):
+        raise TypeError(f"mode is {mode!r:.60}; expected one of {config.MODES}, the mode the "
+                        "submissions run in.")
+    check_choice("mode", mode, config.MODES)
     if not submissions.is_dir():
         raise AssignmentError(f"submissions is {submissions}, which is not a folder; expected "
                               "a folder of <student>/<notebook>.ipynb.")
     if not (course / "gradebook.db").is_file():
         raise AssignmentError(f"no assignments in {course}: run `make assignments` first.")
+    if not is_own(course, COURSE_COMMAND, default=BUILD / "grading"):
+        raise FolderError(f"course is {str(course)!r}, which `generate` did not make (no "
+                          "marker file in it); autograde rewrites its submitted/, autograded/ "
+                          "and feedback/ folders, so it only grades in a course folder made "
+                          "by `make assignments` / assignments.generate.")
+    if submissions.resolve().is_relative_to(course.resolve()):
+        raise FolderError(f"submissions is {str(submissions)!r}, inside the course folder "
+                          f"{str(course)!r}, which autograde rewrites; keep the submissions "
+                          "elsewhere.")
+    check_claim("feedback", feedback, FEEDBACK_COMMAND, default=BUILD / "feedback")
+    own_file("grades", grades, ",".join(GRADES_COLUMNS))
+    students = sorted(p for p in submissions.iterdir() if p.is_dir())
+    for student_dir in students:
+        if re.search(r"[][*?]", student_dir.name):
+            raise AssignmentError(f"student folder {student_dir.name!r} has one of the "
+                                  "characters [ ] * ?, which nbgrader reads as a pattern; "
+                                  "rename it.")
     released = {p.name for p in (course / "source").iterdir() if p.is_dir()}
     for old in ("submitted", "autograded", "feedback"):      # this run's submissions only
         shutil.rmtree(course / old, ignore_errors=True)
     found: dict[str, list[str]] = {}
     failed: dict[tuple[str, str], str] = {}                  # (notebook, student) -> why
     skipped: list[str] = []
-    for student_dir in sorted(p for p in submissions.iterdir() if p.is_dir()):
+    for student_dir in students:
         student = student_dir.name
-        if re.search(r"[][*?]", student):
-            raise AssignmentError(f"student folder {student!r} has one of the characters [ ] * ?, "
-                                  "which nbgrader reads as a pattern; rename it.")
         for nb_path in sorted(student_dir.glob("*.ipynb")):
             if nb_path.stem not in released:
                 skipped.append(f"{nb_path} (not one of the assignments: "
@@ -377,6 +424,7 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
                 _nbgrader(course, "generate_feedback", name, f"--student={student}", env=env)
             except AssignmentError as err:
                 failed[(name, student)] = "grading failed: " + " ".join(str(err).split())[-300:]
+    claim("feedback", feedback, FEEDBACK_COMMAND, default=BUILD / "feedback")
     rows: list[dict] = []
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         names = sorted(set(found) | {n for n, _ in failed})
@@ -429,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
     a = sub.add_parser("autograde", help="grade SUBMISSIONS/<student>/<notebook>.ipynb")
     a.add_argument("submissions", type=Path)
     m = sub.add_parser("samples", help="sample submissions of the generated assignments")
-    m.add_argument("out", type=Path)
+    m.add_argument("out", type=Path, help="a new or empty folder (or earlier samples)")
     args = parser.parse_args(argv)
     try:
         if args.command == "generate":

@@ -35,6 +35,17 @@ from .. import bars, config
 from .._validate import check_bool, check_choice, check_int, check_path, check_str
 from ..report import RESULTS_DIR_ENV
 from . import ROOT, NOTEBOOK_DIR, judge
+from ._folders import FolderError, claim
+
+# Who wrote a build folder (the first line of its marker file, ``_folders.MARKER``). The
+# runner overwrites its own files there (<notebook>.ipynb / .html, results.json, index.html,
+# results/, logs/), so it writes only into a folder that is new, empty, made by it, or inside
+# the repository's build/.
+RUNNER_COMMAND = "python -m utils.machinery.runner (the executed course)"
+
+
+def _build_folder(name: str, build: Path) -> Path:
+    return claim(name, build, RUNNER_COMMAND, inside_build=True)
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
 
@@ -239,6 +250,7 @@ def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
     mode = check_choice("mode", mode, config.MODES)
     timeout = check_int("timeout", timeout, low=1)
     store = check_bool("store", store)
+    build = _build_folder("build", build)
     name = path.stem
     nb = nbformat.read(path, as_version=4)
     n_code = sum(c.cell_type == "code" for c in nb.cells)
@@ -351,8 +363,9 @@ def backend_versions(runs: list[NotebookRun]) -> dict:
 
 
 def write_results(runs: list[NotebookRun], build: Path) -> Path:
-    """Write ``build/results.json``."""
+    """Write ``build/results.json`` (``build``: new, empty, the runner's or in ``build/``)."""
     runs, build = _check_runs_or_paths("runs", runs, NotebookRun), check_path("build", build)
+    build = _build_folder("build", build)
     payload = dict(
         generated=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         machine=dict(platform=platform.platform(), cpus=os.cpu_count(),
@@ -366,8 +379,10 @@ def write_results(runs: list[NotebookRun], build: Path) -> Path:
 
 
 def write_index(runs: list[NotebookRun], build: Path) -> Path:
-    """Write ``build/index.html``: the notebooks in order with their headline results."""
+    """Write ``build/index.html``: the notebooks in order with their headline results
+    (``build``: new, empty, the runner's or in ``build/``)."""
     runs, build = _check_runs_or_paths("runs", runs, NotebookRun), check_path("build", build)
+    build = _build_folder("build", build)
     parts = []
     for r in runs:
         badge = ("<span style='color:#1a7f37'>passed</span>" if r.passed
@@ -423,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=config.MODES, default=None,
                         help="run mode (default: AE_MODE, else fast under CI, else full)")
     parser.add_argument("--only", nargs="+", metavar="NB", help="notebooks to run")
-    parser.add_argument("--build", type=Path, default=ROOT / "build", help="output folder")
+    parser.add_argument("--build", type=Path, default=ROOT / "build",
+                        help="output folder: new, empty, an earlier run's or inside build/")
     parser.add_argument("--notebooks", type=Path, default=NOTEBOOK_DIR, help=argparse.SUPPRESS)
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     parser.add_argument("--store", action="store_true",
@@ -435,8 +451,11 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print(f"No notebooks found in {args.notebooks}.", file=sys.stderr)
         return 1
-    build = args.build
-    build.mkdir(parents=True, exist_ok=True)
+    try:
+        build = _build_folder("--build", args.build)
+    except FolderError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
 
     print(f"Running {len(paths)} notebook(s) in {mode} mode into {build}/", flush=True)
     runs, t0 = [], time.perf_counter()

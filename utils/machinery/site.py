@@ -28,8 +28,14 @@ from pathlib import Path
 from .. import bars, config
 from . import launch, runner, slides
 from .._validate import check_bool, check_path, check_str
+from ._folders import FolderError, check_claim, replace
 from ._notebooks import cell_source, check_argv, check_notebook
 from . import ROOT, NOTEBOOK_DIR, BUILD
+
+# Who wrote a folder (the first line of its marker file, ``_folders.MARKER``): the website
+# and its Sphinx sources are only ever replaced by this module, and only where it made them.
+SITE_COMMAND = "python -m utils.machinery.site (the website)"
+SOURCES_COMMAND = "python -m utils.machinery.site (the website's Sphinx sources)"
 
 MATHJAX = f"{slides.VENDOR}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
 
@@ -206,12 +212,16 @@ def _instructors(readme: str, books: list[tuple[Path, dict]]) -> str:
 def write_sources(src: Path, *, notebook_dir: Path = NOTEBOOK_DIR, build: Path = BUILD,
                   readme: Path = ROOT / "README.md", vendor: bool = True) -> Path:
     """Write the Sphinx source folder ``src``: conf.py, the landing and instructor pages, the
-    chosen notebooks, the slide decks where built and (``vendor``) the pinned MathJax."""
+    chosen notebooks, the slide decks where built and (``vendor``) the pinned MathJax.
+
+    ``src`` is replaced: it must be new, empty or this function's own earlier output (a
+    folder with other files is refused with a ``FolderError``, and nothing is deleted)."""
     src, readme = check_path("src", src), check_path("readme", readme)
     vendor = check_bool("vendor", vendor)
+    check_claim("src", src, SOURCES_COMMAND, default=BUILD / "site-src")
     text = readme.read_text(encoding="utf-8")
-    shutil.rmtree(src, ignore_errors=True)
-    (src / "notebooks").mkdir(parents=True)
+    replace("src", src, SOURCES_COMMAND, default=BUILD / "site-src")
+    (src / "notebooks").mkdir()
     books = []
     for path in chosen_notebooks(notebook_dir, build):
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -274,10 +284,17 @@ def write_sources(src: Path, *, notebook_dir: Path = NOTEBOOK_DIR, build: Path =
 
 
 def build_site(out: Path = BUILD / "site", src: Path = BUILD / "site-src") -> Path:
-    """Build the website into ``out`` (sources in ``src``); return ``out / "index.html"``."""
+    """Build the website into ``out`` (sources in ``src``); return ``out / "index.html"``.
+
+    Both folders are replaced: each must be new, empty or this module's own earlier output;
+    otherwise a ``FolderError`` names it before anything is written or deleted."""
     out, src = check_path("out", out), check_path("src", src)
+    check_claim("out", out, SITE_COMMAND, default=BUILD / "site")
+    check_claim("src", src, SOURCES_COMMAND, default=BUILD / "site-src")
+    if out.resolve() == src.resolve():
+        raise FolderError(f"out and src are both {str(out)!r}; expected two folders.")
     write_sources(src)
-    shutil.rmtree(out, ignore_errors=True)
+    replace("out", out, SITE_COMMAND, default=BUILD / "site")
     done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "1",
                            "-d", str(src / ".doctrees"), str(src), str(out)],
                           capture_output=True, text=True)
@@ -295,11 +312,13 @@ def main(argv: list[str] | None = None) -> int:
     ``sys.argv[1:]``)."""
     argv = check_argv("argv", argv)
     parser = argparse.ArgumentParser(prog="python -m utils.machinery.site", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=BUILD / "site")
+    parser.add_argument("--out", type=Path, default=BUILD / "site",
+                        help="the website's folder: new, empty or an earlier website "
+                             "(default: build/site)")
     args = parser.parse_args(argv)
     try:
         index = build_site(args.out)
-    except (SiteError, FileNotFoundError) as err:
+    except (SiteError, FolderError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"website: {index}")
