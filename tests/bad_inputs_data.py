@@ -31,7 +31,7 @@ def _parts(k):
 
 def _pick_with_env(name, value):
     with _env(**{name: value}):
-        return _cfg("full").pick(fast=dict(n_train=9), full=dict(n_train=3500))
+        return _cfg("full").train_size(9, 3500)
 
 
 def _cfg(mode="fast"):
@@ -225,12 +225,12 @@ CASES = [
     ("exercise_check value", lambda: report.exercise_check("r", "1.0"), TypeError,
      "value for 'r' is '1.0'"),
     ("show_code str", lambda: report.show_code("models"), TypeError, "obj is 'models'"),
-    ("Setup.pick keys", lambda: _cfg().pick(fast=dict(a=1), full=dict(b=1)),
-     config.ConfigError, "only in fast: a; only in full: b"),
-    ("Setup.pick type", lambda: _cfg().pick(fast=[("a", 1)], full=dict(a=1)), TypeError,
-     "fast is"),
-    ("Setup.pick AE_MAX_TRAIN", lambda: _pick_with_env("AE_MAX_TRAIN", "lots"),
+    ("Setup.pick kinds", lambda: _cfg().pick([1, 2], (1, 2)), TypeError,
+     r"fast is \[1, 2\] and full is \(1, 2\)"),
+    ("Setup.train_size AE_MAX_TRAIN", lambda: _pick_with_env("AE_MAX_TRAIN", "lots"),
      config.ConfigError, "AE_MAX_TRAIN is 'lots'"),
+    ("Setup.train_size zero", lambda: _cfg().train_size(0, 3500), config.ConfigError,
+     "fast is 0"),
     ("Report.passed unknown", lambda: report.Report(_cfg()).passed("psnr"), KeyError,
      "name is 'psnr'"),
     ("Report.passed not yet", lambda: report.Report(_cfg()).passed("min_principal_cosine"),

@@ -26,8 +26,8 @@ import bad_inputs_keras
 import bad_inputs_models
 import bad_inputs_numeric
 import utils
-from utils import data
-from utils.machinery import runner as course, slides
+from utils import bars, data
+from utils.machinery import judge, results_page, runner as course, slides
 
 GROUPS = (bad_inputs_numeric, bad_inputs_keras, bad_inputs_models, bad_inputs_data)
 
@@ -92,12 +92,36 @@ CASES = [
     ("deck_links-bytes", lambda: slides.deck_links(b"[a](b.ipynb)"), TypeError,
      "text is b'"),
     ("deck_target-none", lambda: slides.deck_target(None), TypeError, "target is None"),
+    # the bars' judge and the results page
+    ("problems-notebook", lambda: judge.problems("99_x", "fast", {}), ValueError,
+     "notebook is '99_x'"),
+    ("problems-mode", lambda: judge.problems("01_basic_autoencoder", "slow", {}), ValueError,
+     "mode is 'slow'"),
+    ("problems-recorded", lambda: judge.problems("01_basic_autoencoder", "fast", [1]), TypeError,
+     r"recorded is \[1\]"),
+    ("problems_in_file-path", lambda: judge.problems_in_file(None, "fast"), TypeError,
+     "path is None"),
+    ("load_run-missing", lambda: results_page.load_run("/no/results.json"), FileNotFoundError,
+     "path /no/results.json is not a file"),
+    ("load_run-type", lambda: results_page.load_run(3), TypeError, "path is 3"),
+    ("check_run-list", lambda: results_page.check_run("r", []), ValueError, r"r is \[\]"),
+    ("run_name-empty", lambda: results_page.run_name({}), ValueError, "run is {}"),
+    ("render-empty", lambda: results_page.render({}), ValueError, "runs is {}"),
+    ("kept_runs-dir", lambda: results_page.kept_runs(None), TypeError, "runs_dir is None"),
+    ("add-missing", lambda: results_page.add("/no/r.json"), FileNotFoundError, "/no/r.json"),
+    ("write-page", lambda: results_page.write(5), TypeError, "page is 5"),
+    ("results_page-main", lambda: results_page.main("--add x"), TypeError, "argv is '--add x'"),
+    ("measured-str", lambda: bars.measured("value", "1"), TypeError, "value is '1'"),
 ]
 COVERED = {"runner.discover", "runner.select", "runner.kernel_env", "runner.make_kernel_manager",
            "runner.run_notebook", "runner.results_table", "runner.backend_versions",
            "runner.write_results", "runner.write_index", "runner.main",
            "data.write_synthetic_mnist", "data.mnist_npz_from_pickle",
-           "slides.deck_links", "slides.deck_target"}
+           "slides.deck_links", "slides.deck_target",
+           "judge.problems", "judge.problems_in_file", "results_page.load_run",
+           "results_page.check_run", "results_page.run_name", "results_page.render",
+           "results_page.kept_runs", "results_page.add", "results_page.write",
+           "results_page.main", "bars.measured"}
 
 
 ALL_CASES = [case for group in GROUPS for case in group.CASES] + CASES

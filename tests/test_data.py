@@ -341,7 +341,7 @@ def test_keras_home_that_is_a_file_falls_back_in_auto(tmp_path, monkeypatch, no_
         assert ds.source == "embedded"
         out = capsys.readouterr().out.strip().splitlines()
         assert len(out) == 1 and "is a file, not a folder" in out[0]
-        assert "using the embedded MNIST subset" in out[0]
+        assert "using the MNIST digits shipped with the course" in out[0]
     with pytest.raises(data.DataError, match="is a file, not a folder.*KERAS_HOME") as info:
         data.load_mnist("mnist")
     assert not isinstance(info.value, data.CacheError)

@@ -79,7 +79,8 @@ def test_structure_follows_the_template(nb):
                    "## Results", "## Exercises", "## Summary"):
         assert needle in text, f"{path.name} lacks {needle!r}"
     code = "\n".join(c.source for c in book.cells if c.cell_type == "code")
-    assert "rep.check()" in code
+    assert "rep.check" not in code and not re.search(r"^\s*assert\b", code, re.M), \
+        f"{path.name}: bars are judged by the runner and the tests, not by asserts in cells"
     solutions = [c for c in book.cells if "solution" in c.metadata.get("tags", [])]
     assert len(solutions) >= 2, f"{path.name} needs two or more worked solutions"
     hidden = [c.metadata.get("jupyter", {}) for c in solutions]
@@ -93,9 +94,10 @@ def _settings_cell(book):
     return cells[0]
 
 
-def test_settings_cell_sets_constants_and_both_modes_with_the_same_names(nb):
-    """The lesson's settings are in the notebook: literal UPPER_CASE constants and
-    ``B = cfg.pick(fast=dict(...), full=dict(...))`` with the same names in both modes."""
+def test_settings_cell_sets_constants_and_budgets_one_a_line(nb):
+    """The lesson's settings are in the notebook, one a line (papermill and a student can set
+    each): literal UPPER_CASE constants, and budgets ``NAME = cfg.pick(fast, full)``
+    (``cfg.train_size`` for N_TRAIN) with literal values, one ``=`` a line."""
     import ast
 
     path, book = nb
@@ -103,30 +105,86 @@ def test_settings_cell_sets_constants_and_both_modes_with_the_same_names(nb):
     codes = _lesson_code(book)
     assert "config.setup(" in codes[0].source and codes[1] is cell, \
         f"{path.name}: the settings cell must follow the set-up cell"
-    picks, constants = [], []
+    budgets, constants = {}, []
     for node in ast.parse(cell.source).body:
         assert isinstance(node, ast.Assign) and len(node.targets) == 1, \
             f"{path.name}: the settings cell holds only assignments ({ast.unparse(node)[:60]})"
+        assert node.lineno == node.end_lineno, \
+            f"{path.name}: setting {ast.unparse(node.targets[0])} spans several lines"
         target = node.targets[0].id
-        if target == "B":
-            picks.append(node.value)
+        assert target.isupper(), f"{path.name}: setting {target} is not UPPER_CASE"
+        if isinstance(node.value, ast.Call):
+            func = ast.unparse(node.value.func)
+            assert func in ("cfg.pick", "cfg.train_size"), f"{path.name}: {target} = {func}(...)"
+            assert func == "cfg.train_size" or target != "N_TRAIN", path.name
+            args = node.value.args
+            assert len(args) == 2 and not node.value.keywords, \
+                f"{path.name}: {target}: expected {func}(fast, full)"
+            modes = dict(zip(("fast", "full"), map(ast.literal_eval, args)))
+            budgets[target] = modes
         else:
-            assert target.isupper(), f"{path.name}: setting {target} is not UPPER_CASE"
             constants.append(ast.literal_eval(node.value))  # a plain number, string, tuple
-    assert len(picks) == 1 and ast.unparse(picks[0].func) == "cfg.pick", path.name
-    modes = {k.arg: {kw.arg: ast.literal_eval(kw.value) for kw in k.value.keywords}
-             for k in picks[0].keywords}
-    assert set(modes) == {"fast", "full"} and set(modes["fast"]) == set(modes["full"]), \
-        f"{path.name}: fast and full differ in {set(modes['fast']) ^ set(modes['full'])}"
-    full = modes["full"]
-    for key, expected in (("n_train", config.FULL_TRAIN), ("n_val", config.FULL_VAL),
-                          ("n_test", config.FULL_TEST)):
-        if key in full and path.stem != "05_watermark_removal":  # 05: patches, not digits
-            assert full[key] == expected, f"{path.name}: full {key} = {full[key]}"
-    assert constants, f"{path.name}: no model settings as named constants"
+    for key, expected in (("N_TRAIN", config.FULL_TRAIN), ("N_VAL", config.FULL_VAL),
+                          ("N_TEST", config.FULL_TEST)):
+        if key in budgets and path.stem != "05_watermark_removal":  # 05: patches, not digits
+            assert budgets[key]["full"] == expected, f"{path.name}: full {key}"
+    assert constants and budgets, f"{path.name}: no model settings or no budgets"
     code = "\n".join(c.source for c in codes if c is not cell)
-    unused = [k for k in modes["full"] if not re.search(rf"\bB\.{k}\b", code)]
+    unused = [k for k in budgets if not re.search(rf"\b{k}\b", code)]
     assert not unused, f"{path.name}: settings never used: {unused}"
+
+
+LINE_LIMIT = 100  # characters: a code line longer than this is unreadable on a projector
+
+
+def test_code_lines_fit_a_projector(nb):
+    path, book = nb
+    long = [(i, len(line)) for i, c in enumerate(book.cells) if c.cell_type == "code"
+            for line in c.source.splitlines() if len(line) > LINE_LIMIT]
+    assert not long, f"{path.name}: code lines over {LINE_LIMIT} characters (cell, length): {long}"
+
+
+def test_one_results_cell_records_every_headline_number(nb):
+    """Recording is not spread through the lesson: one results cell makes the report,
+    records every bar of the notebook and shows the table."""
+    import ast
+
+    path, book = nb
+    cells = [c for c in _lesson_code(book) if "rep.record(" in c.source or "rep.note(" in c.source
+             or "report.Report(" in c.source]
+    assert len(cells) == 1, f"{path.name}: {len(cells)} cells record results; expected one"
+    source = cells[0].source
+    assert source.startswith("rep = report.Report(") and source.rstrip().endswith("\nrep")
+    recorded = {node.args[0].value for node in ast.walk(ast.parse(source))
+                if isinstance(node, ast.Call) and ast.unparse(node.func) == "rep.record"}
+    assert recorded == set(bars.BARS[path.stem]), \
+        f"{path.name}: recorded {sorted(recorded)}, bars {sorted(bars.BARS[path.stem])}"
+
+
+def test_no_raw_network_error_in_stored_outputs(nb):
+    path, book = nb
+    for i, cell in enumerate(book.cells):
+        for out in cell.get("outputs", []):
+            text = str(out.get("text", "")) + str(out.get("data", {}).get("text/plain", ""))
+            assert "urlopen" not in text and "Errno" not in text, \
+                f"{path.name} cell {i} stores a raw network error"
+
+
+def test_notebooks_import_no_machinery():
+    """The notebooks import the lesson library (and its one set-up call), never the course's
+    machinery (runner, bars' judge, slides, website, assignments, launch links)."""
+    import ast
+
+    for path in NOTEBOOKS:
+        book = nbformat.read(path, as_version=4)
+        for cell in _lesson_code(book):
+            for node in ast.walk(ast.parse(cell.source)):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                if isinstance(node, ast.ImportFrom) and node.module == "utils":
+                    names += [f"utils.{a.name}" for a in node.names]
+                bad = [n for n in names if n.startswith("utils.machinery")]
+                assert not bad, f"{path.name} imports {bad}"
 
 
 def test_markdown_links_to_notebooks_and_files_exist(nb):

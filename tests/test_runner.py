@@ -92,7 +92,8 @@ def test_main_runs_all_reports_failure_by_cell_and_builds(notebooks, tmp_path, c
 def test_notebook_without_results_fails(notebooks, tmp_path):
     _write(notebooks / "03_silent.ipynb", "pass")
     run = course.run_notebook(notebooks / "03_silent.ipynb", tmp_path / "b", "fast", timeout=60)
-    assert run.status == "failed" and run.error["ename"] == "NoResults"
+    assert run.status == "failed" and run.error["ename"] == "BarsMissed"
+    assert "no results were recorded" in run.error["evalue"]
 
 
 def test_store_writes_outputs_back_only_when_passing(notebooks, tmp_path):

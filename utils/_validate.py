@@ -26,7 +26,8 @@ import numpy as np
 
 __all__ = ["check_int", "check_real", "check_bool", "check_choice", "check_str",
            "check_int_sequence", "check_array", "check_images", "check_same_shape",
-           "check_labels", "check_model", "check_callable", "check_seed", "check_path",
+           "check_labels", "check_model", "check_callable", "check_seed", "check_same_kind",
+           "check_path",
            "describe", "check_not_8bit", "check_unit_interval", "LEGACY_SEED_MAX",
            "KERAS_SEED_MAX"]
 
@@ -310,6 +311,22 @@ def check_seed(name: str, value, *, allow_none: bool = True, generator: bool = T
     if value < 0 or (high is not None and value > high):
         raise ValueError(f"{name} is {value}; expected {what}.")
     return value
+
+
+def check_same_kind(name_a: str, a, name_b: str, b, *, example: str) -> None:
+    """``a`` and ``b`` are values of the same kind — both numbers (bool is not one), both
+    bools, or both of one type — or either is ``None``; ``example`` shows a good pair."""
+    if a is None or b is None:
+        return
+    if isinstance(a, bool) or isinstance(b, bool):
+        same = isinstance(a, bool) and isinstance(b, bool)
+    elif isinstance(a, numbers.Real) and isinstance(b, numbers.Real):
+        same = True
+    else:
+        same = type(a) is type(b)
+    if not same:
+        raise TypeError(f"{name_a} is {describe(a)} and {name_b} is {describe(b)}; expected "
+                        f"the same kind of value in both (e.g. {example}).")
 
 
 def check_path(name: str, value) -> Path:

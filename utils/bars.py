@@ -1,5 +1,7 @@
-"""The course's bars: for each notebook, the headline numbers it measures and what each
-must reach (the quality bars of the design, in full mode).
+"""The course's bars: what each notebook's headline numbers must reach.
+
+For each notebook, the headline numbers it measures and the quality bar of each (the
+design's, in full mode).
 
 Each notebook's results table shows its numbers against these bars; the course runner and
 CI judge them (``utils.machinery``). ``op`` is "<=" or ">="; ``full`` is the course's

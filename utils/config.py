@@ -4,8 +4,9 @@
 random generator, and hands the notebook the bars its results are shown against
 (``utils.bars``: the course's contract, judged by the runner and CI). The lesson's settings —
 model choices and the run budget per mode — live in each notebook's settings cell:
-``B = cfg.pick(fast=dict(...), full=dict(...))`` returns the current mode's dict after
-checking that both modes set the same names. A notebook never branches on the mode itself.
+one setting a line, ``EPOCHS = cfg.pick(3, 40)``, which returns the current mode's value
+(fast, then full; ``cfg.train_size`` for the number of training images). A notebook never branches on
+the mode itself.
 
 Environment variables
 ---------------------
@@ -26,8 +27,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from ._validate import (LEGACY_SEED_MAX, check_bool, check_choice, check_int, check_seed,
-                        check_str)
+from ._validate import (LEGACY_SEED_MAX, check_bool, check_choice, check_int, check_same_kind,
+                        check_seed, check_str)
 from .bars import BARS
 
 MODES = ("fast", "full")
@@ -122,31 +123,26 @@ class Setup:
             raise TypeError(f"bars is {type(self.bars).__name__}; expected a mapping (what "
                             "utils.bars.BARS gives).")
 
-    def pick(self, *, fast: Mapping[str, Any], full: Mapping[str, Any]) -> Mapping[str, Any]:
-        """The settings of the current mode, read-only with attribute access (``B.epochs``).
+    def pick(self, fast: Any, full: Any, /) -> Any:
+        """The value of one setting in the current mode: ``EPOCHS = cfg.pick(3, 40)`` is 3
+        in fast mode and 40 in full mode. One setting a line, with one ``=``, so that a
+        student (or papermill's parameters) sets it for both modes by assigning a value.
 
-        ``fast`` and ``full`` must set the same names (a setting missing in one mode is an
-        error naming it). In full mode ``n_train``, where present, follows ``AE_MAX_TRAIN``
-        when that is set (see the module's docstring).
+        Args:
+            fast, full: the setting in each mode, of the same kind (both numbers, both
+                tuples, both strings, ...); ``None`` goes with anything.
         """
-        for name, value in (("fast", fast), ("full", full)):
-            if not isinstance(value, Mapping):
-                raise TypeError(f"{name} is {value!r:.60}; expected a dict of settings, "
-                                "e.g. dict(epochs=3).")
-            bad = [k for k in value if not isinstance(k, str) or not k.isidentifier()]
-            if bad:
-                raise ValueError(f"{name} has keys {bad!r}; expected names usable as "
-                                 "attributes (B.epochs).")
-        only_fast, only_full = sorted(set(fast) - set(full)), sorted(set(full) - set(fast))
-        if only_fast or only_full:
-            raise ConfigError(
-                "fast and full must set the same names; "
-                + "; ".join(f"only in {m}: {', '.join(k)}" for m, k in
-                            (("fast", only_fast), ("full", only_full)) if k) + ".")
-        chosen = dict(fast if self.mode == "fast" else full)
-        if self.mode == "full" and "n_train" in chosen and _env("AE_MAX_TRAIN") is not None:
-            chosen["n_train"] = resolve_max_train("full")
-        return _AttrDict(chosen, f"settings[{self.mode}]")
+        check_same_kind("fast", fast, "full", full, example="cfg.pick(3, 40)")
+        return fast if self.mode == "fast" else full
+
+    def train_size(self, fast: int, full: int, /) -> int | None:
+        """``pick`` for the number of training images: in full mode ``AE_MAX_TRAIN``, when
+        set, replaces ``full`` (``None`` for ``all``; see the module's docstring)."""
+        fast = _config_value(check_int, "fast", fast, low=1)
+        full = _config_value(check_int, "full", full, low=1)
+        if self.mode == "fast":
+            return fast
+        return resolve_max_train("full") if _env("AE_MAX_TRAIN") is not None else full
 
     def bar(self, name: str) -> tuple[str, float]:
         """Return ``(op, threshold)`` of the bar called ``name`` for the current mode

@@ -1,5 +1,6 @@
-"""Noise models for denoising: seeded NumPy versions for fixed test sets, and a Keras layer
-that applies the same corruption on the fly while training (fresh noise every batch).
+"""Noise models for denoising: seeded NumPy noise for fixed test sets, and a Keras layer.
+
+The layer applies the same corruption on the fly while training (fresh noise every batch).
 
 All functions take images with values in [0, 1] and a ``seed`` (an int or a
 ``numpy.random.Generator``), and never modify their input.

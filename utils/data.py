@@ -492,7 +492,10 @@ def _load(name: str, source: str, timeout: float, verbose: bool) -> Split:
                 raise
             split = load_embedded_mnist()
             if verbose:  # one friendly line; the network's own error is not for students
-                print(f"{name} is not on this machine and could not be downloaded (offline?): "
+                reason = ("is not on this machine and could not be downloaded (offline?)"
+                          if str(exc).startswith("Could not reach")
+                          else f"is not available ({exc})")
+                print(f"{name} {reason}: "
                       f"using the MNIST digits shipped with the course "
                       f"({len(split.x_train):,} / {len(split.x_val):,} / {len(split.x_test):,} "
                       "train / validation / test).")

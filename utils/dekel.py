@@ -1,5 +1,6 @@
-"""The consistent-watermark attack of Dekel et al., "On the Effectiveness of Visible
-Watermarks" (CVPR 2017), in its first steps, in NumPy/SciPy (notebook 05).
+"""The consistent-watermark attack of Dekel et al. (CVPR 2017) in NumPy/SciPy (notebook 05).
+
+"On the Effectiveness of Visible Watermarks", in its first steps.
 
 A stock-photo site stamps the *same* watermark — one shape, colour W and opacity map A — on
 every image, at the same place up to a few pixels. Per colour channel each photo is

@@ -1,4 +1,4 @@
-"""Headline results of a notebook, checked against the course's bars.
+"""A notebook's headline results, shown against the course's bars; exercise checks.
 
 A notebook's results cell, at its end, records each headline number it measured on
 held-out data and shows them as a table::

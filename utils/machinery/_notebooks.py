@@ -1,5 +1,7 @@
-"""Checks of notebook files and command lines, shared by the course machinery (runner,
-slides, website, assignments, launch links); the lesson library never needs them.
+"""Checks of notebook files and command lines, shared by the course machinery.
+
+The runner, slides, website, assignments and launch links use them; the lesson library
+never needs them.
 
 Like ``utils._validate`` (whose helpers they use), each returns the value normalised or
 raises a ``TypeError`` / ``ValueError`` naming the argument and what is expected.

@@ -1,5 +1,6 @@
-"""Assignments: the notebooks' exercises as autograded homework, with nbgrader (no Docker, no
-network).
+"""Assignments: the notebooks' exercises as homework, autograded with nbgrader.
+
+No Docker, no network.
 
 ``python -m utils.machinery.assignments generate`` (``make assignments``) turns every course notebook
 into an nbgrader assignment and writes, per notebook, ``build/assignments/<name>/``:

@@ -60,6 +60,7 @@ class NotebookRun:
     mode: str = ""
     data_source: str = ""
     backend: str = ""
+    seed: int | None = None
     metrics: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
     error: dict | None = None
@@ -294,6 +295,7 @@ def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
         run.metrics = data.get("metrics", {})
         run.notes = data.get("notes", {})
         run.data_source, run.backend = data.get("data_source", ""), data.get("backend", "")
+        run.seed = data.get("seed")
         run.mode = data.get("mode", mode)
     missed = (judge.problems(name, mode, data) if name in bars.BARS
               else [] if data is not None else ["no results were recorded (report.Report)"])

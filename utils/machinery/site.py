@@ -1,5 +1,6 @@
-"""The course website (``make site``): ``build/site/``, built by Sphinx with MyST-NB from the
-notebooks as stored — nothing is re-trained — and usable offline.
+"""The course website (``make site``): ``build/site/``, built offline by Sphinx with MyST-NB.
+
+It is made from the notebooks as stored — nothing is re-trained — and usable offline.
 
 Pages: a landing page (who the course is for and the two commands, both taken from the
 README, and the notebooks in order with each one's headline result and bars passed, read
@@ -26,7 +27,7 @@ import sys
 from pathlib import Path
 
 from .. import bars, config
-from . import launch, runner, slides
+from . import launch, results_page, runner, slides
 from .._validate import check_bool, check_path, check_str
 from ._folders import FolderError, check_claim, replace
 from ._notebooks import cell_source, check_argv, check_notebook
@@ -200,13 +201,24 @@ def _instructors(readme: str, books: list[tuple[Path, dict]]) -> str:
     return "\n\n".join([
         "# For instructors",
         "## Time per notebook and mode", "\n".join(times),
-        "## What the bar_rows mean",
-        "Every notebook checks its headline results against these bar_rows (`utils/config.py`): the "
+        "## What the bars mean",
+        "The course runner and CI judge each notebook's headline results against these bars "
+        "(`utils/bars.py`): the "
         "full-mode bar is the course's quality bar, reached by the stored runs at seeds 0, 1 "
         "and 2; the fast-mode bar only catches a notebook that learned nothing.",
         "\n".join(bar_rows),
         "## Assignments, grading and the website",
-        readme_section(readme, "### For instructors: assignments, grading and the website")])
+        readme_section(readme, "## For instructors"),
+        _measured_results()])
+
+
+def _measured_results() -> str:
+    """RESULTS.md's tables (the kept runs, results/*.json) one heading level down."""
+    runs = results_page.kept_runs()
+    if not runs:
+        return "## Measured results\n\nNo full-mode run is kept yet (`make outputs`)."
+    page = results_page.render(runs).split("\n", 1)[1]          # without its title
+    return "## Measured results\n" + page.replace("\n### ", "\n#### ").replace("\n## ", "\n### ")
 
 
 def write_sources(src: Path, *, notebook_dir: Path = NOTEBOOK_DIR, build: Path = BUILD,
