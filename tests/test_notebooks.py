@@ -222,3 +222,14 @@ def test_no_cell_shows_a_stray_true_or_false(nb):
 def test_size_is_modest(nb):
     path, _ = nb
     assert path.stat().st_size < 3_000_000, f"{path.name} is {path.stat().st_size} bytes"
+
+
+def test_stored_checks_do_not_give_the_answer_away(nb):
+    """A check cell's stored output says that the exercise passed, not the value."""
+    path, book = nb
+    for i, cell in enumerate(book.cells):
+        if cell.cell_type != "code" or "exercise_check" not in cell.source:
+            continue
+        for out in cell.get("outputs", []):
+            for line in str(out.get("text", "")).splitlines():
+                assert re.fullmatch(r"✅ .*: passed", line), f"{path.name} cell {i}: {line!r}"

@@ -65,8 +65,8 @@ class ExerciseNotDone(AssertionError):
 
 def exercise_check(what: str, value, *, low: float = -math.inf, high: float = math.inf,
                    hint: str = "") -> None:
-    """The check cell of an exercise: print one line with a tick when ``low <= value <=
-    high``; otherwise raise ``ExerciseNotDone`` saying what was expected (and ``hint``).
+    """The check cell of an exercise: print one line with a tick (not the value, which would
+    give the answer away in a stored notebook) when ``low <= value <= high``; otherwise raise ``ExerciseNotDone`` saying what was expected (and ``hint``).
 
     Args:
         what: what the value is, e.g. ``"your linear AE's test MSE / PCA's"``.
@@ -87,7 +87,7 @@ def exercise_check(what: str, value, *, low: float = -math.inf, high: float = ma
                 else f"≤ {_fmt(high)}")
     if not low <= value <= high:
         raise ExerciseNotDone(f"{what} = {_fmt(value)}; expected {expected}. {hint}".strip())
-    print(f"✅ {what} = {_fmt(value)} (expected {expected})")
+    print(f"✅ {what}: passed")  # not the value: a stored notebook must not give the answer away
 
 
 class Report:
