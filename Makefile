@@ -156,7 +156,8 @@ autograde: $(STAMP)
 	$(BIN)/python -m utils.machinery.assignments autograde "$(SUBMISSIONS)"
 
 # Every course notebook as an assignment: reference solutions full marks, untouched student
-# notebooks zero (fast mode; about 15 minutes; .ci/run runs it).
+# notebooks and three cheating submissions zero, the student bundle installed from a fresh copy
+# (fast mode; about 35 minutes on 2 cores; .ci/run runs it).
 test-assignments: $(STAMP)
 	AE_TEST_ASSIGNMENTS=1 AE_MODE=fast $(BIN)/python -m pytest -q tests/test_assignments_course.py -p no:cacheprovider
 

@@ -6,9 +6,10 @@ import os
 import tempfile
 from pathlib import Path
 
+import nbformat
 import numpy as np
 
-from utils import bars, config, data, report
+from utils import bars, config, data, exercises, models, report
 from utils.machinery import assignments, launch, site, slides
 
 NB = "01_basic_autoencoder"
@@ -392,6 +393,48 @@ CASES += [
      r"x has values in \[128, 128\].*divide by 255"),
 ]
 
+# The exercises' checks: what a student hands in that is not the object asked for.
+_X = np.zeros((4, 28, 28, 1), np.float32)
+_NOT_DONE = report.ExerciseNotDone
+CASES += [
+    ("linear_autoencoder None", lambda: exercises.linear_autoencoder(None), _NOT_DONE,
+     "no result yet"),
+    ("linear_autoencoder number", lambda: exercises.linear_autoencoder(0.97), _NOT_DONE,
+     "is a float; expected a function"),
+    ("close_to_pca number", lambda: exercises.close_to_pca(0.97, None, _X, _X, 3, high=1.0,
+                                                           lesson=[]), _NOT_DONE,
+     "is a float; expected a Keras model"),
+    ("greedy_step number", lambda: exercises.greedy_step(3), _NOT_DONE, "expected a function"),
+    ("kl_penalty function", lambda: exercises.kl_penalty(lambda h: 0.0), _NOT_DONE,
+     "expected a class"),
+    ("sparse_code None", lambda: exercises.sparse_code(None, object, _X, low=0, high=1,
+                                                       lesson=[]), _NOT_DONE, "no result yet"),
+    ("conv_denoiser ...", lambda: exercises.conv_denoiser(...), _NOT_DONE, "no result yet"),
+    ("denoises str", lambda: exercises.denoises("mine", None, _X, _X, low_db=3, lesson=[]),
+     _NOT_DONE, "expected a Keras model"),
+    ("unblend None", lambda: exercises.unblend(None), _NOT_DONE, "no result yet"),
+    ("sampling_layer instance", lambda: exercises.sampling_layer(object()), _NOT_DONE,
+     "expected a class"),
+    ("independent_pixels number", lambda: exercises.independent_pixels(212.0, _X), _NOT_DONE,
+     "expected a function"),
+    ("without_digit None", lambda: exercises.without_digit(None), _NOT_DONE, "no result yet"),
+    ("retrained number", lambda: exercises.retrained(0.5, None, _X, None, lesson=[], left_out=9), _NOT_DONE,
+     "expected a Keras model"),
+    ("architecture str", lambda: models.architecture("model"), TypeError, "model is str"),
+    ("bundle int", lambda: assignments.bundle(3), TypeError, "out is 3"),
+    ("bundle none", _in_tmp(lambda f: assignments.bundle(f / "b", assignments=f / "none")),
+     ValueError, "no assignments in"),
+    ("fill unknown exercise", lambda: assignments.fill(
+        nbformat.v4.new_notebook(), nbformat.v4.new_notebook(), {"exercise_9": "x = 1"}), ValueError, r"changes name \['exercise_9'\]"),
+    ("pick_submissions str", lambda: assignments.pick_submissions(Path("/nonexistent"), "01"),
+     TypeError, "released is '01'"),
+    ("tampering int", lambda: assignments.tampering(3, nbformat.v4.new_notebook()), TypeError,
+     "nb is 3"),
+    ("restore_checks no exercises", lambda: assignments.restore_checks(
+        {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, {"cells": []}),
+     ValueError, "no exercises"),
+]
+
 
 COVERED = {
     "data.Split", "data.flatten", "data.one_per_class", "data.natural_image", "data.natural_images",
@@ -406,6 +449,12 @@ COVERED = {
     "slides.loaded_urls", "slides.remote_loads", "slides.export_deck", "slides.main",
     "assignments.exercises", "assignments.autograder_notebook", "assignments.generate",
     "assignments.autograde", "assignments.main", "assignments.sample_submissions",
+    "assignments.bundle", "assignments.fill", "assignments.pick_submissions",
+    "assignments.restore_checks", "assignments.tampering", "models.architecture",
+    "exercises.linear_autoencoder", "exercises.close_to_pca", "exercises.greedy_step",
+    "exercises.kl_penalty", "exercises.sparse_code", "exercises.conv_denoiser",
+    "exercises.denoises", "exercises.unblend", "exercises.sampling_layer",
+    "exercises.independent_pixels", "exercises.without_digit", "exercises.retrained",
     "launch.repository_url", "launch.links", "launch.badges", "launch.colab_cell",
     "launch.apply", "launch.main",
     "site.readme_section", "site.readme_intro", "site.results_rows", "site.time_line",

@@ -102,11 +102,6 @@ CASES = [
      "seed is 1.5"),
     ("RandomCorruption/seed-negative", lambda: layers.RandomCorruption("masking", 0.1, seed=-1),
      V, "seed is -1"),
-    # --- layers.Clip
-    ("Clip/order", lambda: layers.Clip(1.0, 0.0), V, "low is 1 and high 0"),
-    ("Clip/equal", lambda: layers.Clip(0.5, 0.5), V, "expected low < high"),
-    ("Clip/nan", lambda: layers.Clip(NAN, 1.0), V, "low is NaN"),
-    ("Clip/type", lambda: layers.Clip(0.0, "1"), T, "high is '1'"),
     # --- regularizers
     ("L1Activity/negative", lambda: regularizers.L1Activity(-1e-3), V, "weight is -0.001"),
     ("L1Activity/nan", lambda: regularizers.L1Activity(NAN), V, "weight is NaN"),
@@ -364,7 +359,7 @@ CASES += [
 
 
 COVERED = {
-    "layers.DenseTranspose", "layers.RandomCorruption", "layers.Clip",
+    "layers.DenseTranspose", "layers.RandomCorruption",
     "regularizers.L1Activity", "regularizers.KLSparsity", "regularizers.kl_divergence_bernoulli",
     "optim.rmsprop_step", "optim.SlideRMSprop",
     "models.build_dense_autoencoder", "models.build_linear_autoencoder", "models.decoder_matrix",

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils.machinery import assignments as A
+from utils.machinery import _folders, assignments as A
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -109,21 +109,16 @@ def _submit(folder: Path, student: str, nb) -> None:
 def _answer(student_nb, source_nb, changes=None):
     """The student notebook with the reference solutions filled in (``changes``: grade_id ->
     replacement code)."""
-    out = nbformat.from_dict(json.loads(json.dumps(student_nb)))
-    ref = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in source_nb.cells}
-    for cell in out.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("solution"):
-            code = "\n".join(line for line in ref[gid].split("\n") if not line.startswith("### "))
-            cell.source = (changes or {}).get(gid, code)
-    return out
+    return A.fill(student_nb, source_nb, changes)
 
 
 def test_round_trip_generate_submit_autograde(tmp_path):
     """Reference solutions score full marks; the untouched student notebook runs and scores
     zero; a wrong answer loses exactly that exercise's points with the check's message; a
     submission that raises still gets its rows, and so does a file that is not a notebook; a
-    student edit of a check cell is undone."""
+    student edit of a check cell is undone; a replaced check helper scores 0; a deleted check
+    cell, or one whose metadata an editor dropped, is restored and scores; a browser's copy
+    name and a nested folder are graded, with the file in the grades."""
     toy = _toy(tmp_path / "99_toy.ipynb")
     out, course = tmp_path / "assignments", tmp_path / "grading"
     [student_path] = A.generate([toy], out=out, course=course)
@@ -132,6 +127,7 @@ def test_round_trip_generate_submit_autograde(tmp_path):
     source = nbformat.read(out / "99_toy" / "autograder" / "99_toy.ipynb", as_version=4)
     text = "\n".join(c.source for c in student.cells)
     assert "base ** 2" not in text and "raise NotImplementedError()" in text
+    assert "HIDDEN" not in text and "importlib" not in text, "hidden tests stay hidden"
     assert student.cells[1].outputs, "the lesson's stored outputs stay"
 
     subs = tmp_path / "submissions"
@@ -142,21 +138,36 @@ def test_round_trip_generate_submit_autograde(tmp_path):
     cheat = _answer(student, source, {"exercise_1": "my_square = 0"})
     cheat.cells[3].source = "print('no check here')"                 # the locked check cell
     _submit(subs, "cheat", cheat)
+    stub = ("from utils import report\nreport.exercise_check = lambda *a, **k: None\n"
+            "my_square = 0")
+    _submit(subs, "stubbed", _answer(student, source, {"exercise_1": stub,
+                                                       "exercise_2": "my_list = []"}))
     gone = _answer(student, source)
     del gone.cells[5]                                                # exercise 2's check cell
     _submit(subs, "deleted", gone)
+    bare = _answer(student, source)
+    for cell in bare.cells:                                          # an editor drops metadata
+        cell.metadata = {}
+    _submit(subs, "bare", bare)
     noisy = _answer(student, source, {"exercise_1": "import sys\nmy_square = base ** 2\n"
                                                   "sys.stderr.write('a library warning')"})
     _submit(subs, "warned", noisy)
     (subs / "broken").mkdir()
     (subs / "broken" / "99_toy.ipynb").write_text("{ not json", encoding="utf-8")
+    (subs / "copied").mkdir()
+    nbformat.write(_answer(student, source), subs / "copied" / "99_toy (1).ipynb")
+    (subs / "nested" / "99_toy").mkdir(parents=True)
+    nbformat.write(_answer(student, source), subs / "nested" / "99_toy" / "99_toy.ipynb")
+    (subs / "empty").mkdir()
+    _folders.claim("feedback", tmp_path / "feedback", A.FEEDBACK_COMMAND)
+    (tmp_path / "feedback" / "old").mkdir()                          # an earlier run's page
 
     rows = A.autograde(subs, course=course, grades=tmp_path / "grades.csv",
                        feedback=tmp_path / "feedback")
     with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as f:
         assert list(csv.DictReader(f)) == [{k: str(v) for k, v in r.items()} for r in rows]
     got = {(r["student"], r["exercise"]): (r["points"], r["message"]) for r in rows}
-    assert len(rows) == 16 and {r["max_points"] for r in rows} == {1.0}
+    assert len(rows) == 24 and {r["max_points"] for r in rows} == {1.0}
     assert got[("ref", 1)] == got[("ref", 2)] == (1.0, "passed")
     assert got[("untouched", 1)][0] == got[("untouched", 2)][0] == 0.0
     assert got[("untouched", 1)][1].startswith("your exercise cell raised NotImplementedError")
@@ -165,13 +176,49 @@ def test_round_trip_generate_submit_autograde(tmp_path):
     assert got[("raises", 1)][0] == 0.0 and "ZeroDivisionError" in got[("raises", 1)][1]
     assert got[("raises", 2)] == (1.0, "passed")
     assert got[("cheat", 1)][0] == 0.0 and "your square = 0" in got[("cheat", 1)][1]
-    assert got[("deleted", 1)] == (1.0, "passed")
-    assert got[("deleted", 2)][0] == 1.0 or "missing" in got[("deleted", 2)][1]   # restored or said
+    assert got[("stubbed", 1)][0] == got[("stubbed", 2)][0] == 0.0, "the real check ran"
+    assert got[("deleted", 1)] == got[("deleted", 2)] == (1.0, "passed")
+    assert got[("bare", 1)] == got[("bare", 2)] == (1.0, "passed")
     assert got[("warned", 1)] == (1.0, "passed")     # stderr in the student's own cell is fine
     assert got[("broken", 1)][0] == got[("broken", 2)][0] == 0.0
     assert got[("broken", 1)][1].startswith("not a readable notebook")
-    for name in ("ref", "untouched", "wrong", "raises", "cheat", "deleted", "warned"):
+    assert got[("copied", 1)] == got[("nested", 2)] == (1.0, "passed")
+    file = {r["student"]: r["file"] for r in rows}
+    assert file["copied"] == "99_toy (1).ipynb" and file["nested"] == "99_toy/99_toy.ipynb"
+    assert "empty" not in file
+    for name in ("ref", "untouched", "wrong", "raises", "cheat", "deleted", "warned", "copied"):
         assert (tmp_path / "feedback" / name / "99_toy.html").stat().st_size > 1000
+    assert not (tmp_path / "feedback" / "old").exists(), "feedback holds this run's pages only"
+
+
+def test_a_hanging_exercise_costs_its_own_point_only(tmp_path, capsys):
+    toy = _toy(tmp_path / "99_toy.ipynb")
+    out, course = tmp_path / "assignments", tmp_path / "grading"
+    [student_path] = A.generate([toy], out=out, course=course)
+    student = nbformat.read(student_path, as_version=4)
+    source = nbformat.read(out / "99_toy" / "autograder" / "99_toy.ipynb", as_version=4)
+    subs = tmp_path / "submissions"
+    _submit(subs, "hangs", _answer(student, source, {"exercise_1": "import time\ntime.sleep(600)"}))
+    (subs / "nobody").mkdir()
+    nbformat.write(student, subs / "nobody" / "98_other.ipynb")
+    rows = A.autograde(subs, course=course, grades=tmp_path / "grades.csv",
+                       feedback=tmp_path / "feedback", cell_timeout=15)
+    got = {r["exercise"]: (r["points"], r["message"]) for r in rows}
+    assert got[1][0] == 0.0 and "time limit of 15 s" in got[1][1], got
+    assert got[2] == (1.0, "passed"), got
+    err = capsys.readouterr().err
+    assert "no grades for nobody" in err and "98_other.ipynb (not one of the assignments" in err
+
+
+def test_pick_submissions_takes_one_file_per_assignment(tmp_path):
+    (tmp_path / "a" / "sub").mkdir(parents=True)
+    for name in ("99_toy (2).ipynb", "sub/99_toy.ipynb", "99_toy-Copy1.ipynb", "notes.ipynb"):
+        (tmp_path / "a" / name).write_text("{}", encoding="utf-8")
+    (tmp_path / "a" / ".ipynb_checkpoints").mkdir()
+    (tmp_path / "a" / ".ipynb_checkpoints" / "99_toy-checkpoint.ipynb").write_text("{}")
+    picked, ignored = A.pick_submissions(tmp_path / "a", ["99_toy"])
+    assert picked == {"99_toy": tmp_path / "a" / "sub" / "99_toy.ipynb"}
+    assert len(ignored) == 3 and any("notes.ipynb (not one of" in line for line in ignored)
 
 
 def test_autograde_skips_what_is_not_an_assignment_and_refuses_pattern_names(tmp_path, capsys):
@@ -185,3 +232,73 @@ def test_autograde_skips_what_is_not_an_assignment_and_refuses_pattern_names(tmp
     (tmp_path / "subs" / "Doe [123]").mkdir()
     with pytest.raises(A.AssignmentError, match=r"student folder 'Doe \[123\]'"):
         A.autograde(tmp_path / "subs", course=tmp_path / "grading")
+
+
+def test_student_bundle_has_the_notebooks_and_library_and_no_solution(tmp_path):
+    toy = _toy(tmp_path / "99_toy.ipynb")
+    out = tmp_path / "assignments"
+    A.generate([toy], out=out, course=tmp_path / "grading")
+    where = A.bundle(tmp_path / "bundle", assignments=out)
+    files = {p.relative_to(where).as_posix() for p in where.rglob("*") if p.is_file()}
+    assert {"99_toy/99_toy.ipynb", "utils/__init__.py", "utils/exercises.py", "Makefile",
+            "README.md", "pyproject.toml", "environment.yml"} <= files
+    assert not any(f.startswith("utils/machinery") or "autograder" in f for f in files)
+    text = "\n".join((where / f).read_text(encoding="utf-8") for f in files
+                     if f.endswith((".ipynb", ".py", ".md", "Makefile")))
+    assert "base ** 2" not in text and "BEGIN SOLUTION" not in text
+    assert "make install" in (where / "README.md").read_text() and "lab:" in (where / "Makefile").read_text()
+    A.bundle(where, assignments=out)                               # an earlier bundle is replaced
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep")
+    with pytest.raises(A.FolderError):
+        A.bundle(tmp_path / "mine", assignments=out)
+
+
+CHEATS = [
+    'get_ipython().input_transformers_post.append(lambda lines: ["pass\\n"])',
+    "import importlib\nimportlib.reload = lambda m: m",
+    "import utils\nutils.__path__.insert(0, '/tmp/fake')",
+    "np.allclose = lambda *a, **k: True",
+    "from utils import exercises, report\nreport.exercise_check = lambda *a, **k: None",
+    "setattr(exercises, 'unblend', print)",
+    "import sys\nsys.modules['utils.exercises'] = None",
+    "np.__dict__['allclose'] = lambda *a, **k: True",
+    "from utils import exercises\nexercises._FITS.clear()",
+    "f = getattr(vae.Sampling.call, '__co' 'de__')",             # a dunder name spelled out
+    "g = getattr(vae.Sampling.call, '__code__')",
+    "import types\nf = types.FunctionType(print.__call__, {})",
+    "from types import FunctionType",
+    "from utils.vae import _log_bernoulli",
+    "import inspect\nsrc = inspect.getsource(vae.Sampling.call)",
+    "opt = keras.optimizers.Adam()\nopt.iterations.assign(100)\nf = lambda: opt.__wrapped__",
+]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_tampering_flags_the_machinery_cheats_and_no_reference_solution(path):
+    source = A.autograder_notebook(nbformat.read(path, as_version=4))
+    answered = nbformat.from_dict(json.loads(json.dumps(source)))
+    for cell in answered.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = "\n".join(l for l in cell.source.split("\n") if not l.startswith("### "))
+    assert A.tampering(answered, source) == [], path.stem
+    first = next(c for c in answered.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    keep = first.source
+    for cheat in CHEATS:
+        first.source = keep + "\n" + cheat
+        assert A.tampering(answered, source), (path.stem, cheat)
+    first.source = keep + "\nfrom utils import exercises\nimport numpy as np"   # harmless
+    assert A.tampering(answered, source) == [], path.stem
+    import ast
+    import builtins
+    for ex in (e for e in A.exercises(source) if e.check is not None):
+        check = ast.parse(source.cells[ex.check].source.split("### BEGIN HIDDEN")[0])
+        lesson = {n.id for n in ast.walk(check) if isinstance(n, ast.Name)
+                  and isinstance(n.ctx, ast.Load)} - {n.id for n in ast.walk(check) if isinstance(
+                      n, ast.Name) and isinstance(n.ctx, ast.Store)} - set(ex.variables) - {
+            "exercises", "report", "warnings"} - set(dir(builtins))
+        for name in lesson:                          # a name of the lesson that the check reads
+            for cheat in (f"{name} = None", f"from fake import thing as {name}"):
+                first.source = keep + "\n" + cheat
+                assert any(f"rebinds `{name}`" in f for f in A.tampering(answered, source)), \
+                    (path.stem, cheat)

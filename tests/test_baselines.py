@@ -69,3 +69,68 @@ def test_choose_on_validation_refuses_a_nan_score():
                                          "contains NaN"):
         baselines.choose_on_validation(baselines.gaussian_blur, (1.0,), x, x,
                                        lambda a, b: np.full(len(a), np.nan))
+
+
+def _digits_and_noise(n=20, sigma=0.3, low=0.0, high=1.0):
+    """Bars of ``high`` on ``low`` (on black: MNIST-like, and clipped Gaussian noise brightens
+    them on average)."""
+    rng = np.random.default_rng(2)
+    clean = np.full((n, 28, 28, 1), low, "float32")
+    for i in range(n):
+        r = 4 + i % 18
+        clean[i, r:r + 4, 5:23] = high
+    noisy = np.clip(clean + sigma * rng.normal(size=clean.shape), 0, 1).astype("float32")
+    return clean, noisy
+
+
+@pytest.mark.parametrize("denoise, param", [(baselines.total_variation, 0.1),
+                                            (baselines.non_local_means, 0.15),
+                                            (baselines.wavelet, 0.15),
+                                            (baselines.bm3d, 0.15)])
+def test_classical_denoisers_reduce_the_error_and_filter_each_image_on_its_own(denoise, param):
+    clean, noisy = _digits_and_noise(sigma=0.15, low=0.25, high=0.75)   # hardly ever clipped
+    out = denoise(noisy, param)
+    assert out.shape == noisy.shape and out.dtype == np.float32 and np.isfinite(out).all()
+    assert metrics.mse(clean, out) < 0.7 * metrics.mse(clean, noisy)
+    if denoise is not baselines.bm3d:    # bm3d borrows blocks across its mosaic, by design
+        np.testing.assert_allclose(denoise(noisy[:3], param), out[:3], atol=1e-6)
+    two = np.concatenate([noisy, noisy], axis=-1)    # channels filtered alike, one at a time
+    np.testing.assert_allclose(denoise(two, param)[..., 1], out[..., 0], atol=1e-5)
+
+
+def test_bm3d_mosaic_pads_and_returns_every_image_in_order():
+    clean, noisy = _digits_and_noise(n=7)
+    out = baselines.bm3d(noisy, 0.3, per_row=2)            # 7 digits: two mosaics of 4
+    assert out.shape == noisy.shape
+    order = [np.argmin([metrics.mse(c[None], o[None]) for c in clean]) for o in out]
+    assert order == list(range(7))
+
+
+def test_debias_and_choosing_an_offset_on_validation():
+    clean, noisy = _digits_and_noise(n=40, sigma=0.5)
+    np.testing.assert_allclose(baselines.debias(np.array([[[0.05, 0.5, 1.0]]]), 0.1),
+                               [[[0.0, 0.4, 0.9]]], atol=1e-6)
+    best, scores = baselines.choose_on_validation(baselines.gaussian_blur, (0.5, 1.0), noisy,
+                                                  clean, metrics.psnr, offsets=(0.0, 0.1, 0.2))
+    assert set(scores) == {(s, o) for s in (0.5, 1.0) for o in (0.0, 0.1, 0.2)}
+    assert best[1] > 0                    # clipped noise brightens the black background
+    assert scores[best] > scores[(best[0], 0.0)]
+    with pytest.raises(ValueError, match="offsets is empty"):
+        baselines.choose_on_validation(baselines.gaussian_blur, (1.0,), noisy, clean,
+                                       metrics.psnr, offsets=())
+    with pytest.raises(ValueError, match="offset is 2"):
+        baselines.debias(noisy, 2)
+
+
+def test_classical_denoisers_name_bad_arguments():
+    x = np.zeros((1, 8, 8), "float32")
+    with pytest.raises(ValueError, match="weight is 0"):
+        baselines.total_variation(x, 0)
+    with pytest.raises(ValueError, match="h is -1"):
+        baselines.non_local_means(x, -1)
+    with pytest.raises(ValueError, match="sigma is 0"):
+        baselines.wavelet(x, 0)
+    with pytest.raises(ValueError, match="per_row is 0"):
+        baselines.bm3d(x, 0.3, per_row=0)
+    with pytest.raises(ValueError, match="divide by 255"):
+        baselines.bm3d(np.full((1, 8, 8), 255.0), 0.3)

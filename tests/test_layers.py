@@ -111,19 +111,6 @@ def test_bad_regularisers(kwargs, match):
         models.build_stacked_autoencoder(**kwargs)
 
 
-def test_clip_clips_and_checks_its_bounds():
-    clip = layers.Clip(np.float32(0.25), 0.75)
-    out = keras.ops.convert_to_numpy(clip(np.array([[0.0, 0.5, 1.0]], "float32")))
-    np.testing.assert_allclose(out, [[0.25, 0.5, 0.75]])
-    assert layers.Clip.from_config(clip.get_config()).low == 0.25
-    with pytest.raises(ValueError, match="expected low < high"):
-        layers.Clip(1.0, 0.0)
-    with pytest.raises(ValueError, match="high is NaN"):
-        layers.Clip(0.0, float("nan"))
-    with pytest.raises(TypeError, match="low is '0'"):
-        layers.Clip("0", 1.0)
-
-
 def test_random_corruption_refuses_nan_and_odd_seeds():
     with pytest.raises(ValueError, match="amount is NaN"):
         layers.RandomCorruption("gaussian", float("nan"))

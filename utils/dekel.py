@@ -262,14 +262,14 @@ def estimate(j, *, radius: int = 3, iterations: int = 2, border: int = 4,
         aligned = np.stack([shift(x, -dy, -dx) for x, (dy, dx) in zip(j, offsets)])
         gx, gy = median_gradients(aligned)
     phi = poisson_reconstruct(gx, gy)
-    # Ī and the photos' typical spread away from the mark. Unaligned: from the band
-    # ``border`` wide along the frame. Aligned: the shifts filled strips along the edges with
-    # zeros; Ī and the spread then come from all pixels of the aligned photos (strips and mark
-    # included: both are small), and the rough A below is zeroed within border + radius of
-    # the frame. Measured on the course's photos (notebook 05, seeds 0-2), taking them instead
-    # from a band inside the strips left about twice the error with 40 photos.
+    # Ī and the photos' typical spread away from the mark. Unaligned (iterations=0): from the
+    # band ``border`` wide along the frame. Aligned: the shifts may fill strips along the edges
+    # with zeros; Ī and the spread then come from all pixels of the aligned photos (strips and
+    # mark included: both are small), and the rough A below is zeroed within border + radius
+    # of the frame. Measured on the course's photos (notebook 05, seeds 0-2), taking them
+    # instead from a band inside the strips left about twice the error with 40 photos.
     mad = np.median(np.abs(aligned - np.median(aligned, 0)), 0).mean(-1)      # (H, W)
-    if offsets.any():
+    if iterations:
         valid = ~_border(h, w, border + radius)
         typical, spread_out = np.median(aligned, axis=(0, 1, 2)), np.median(mad)
     else:

@@ -142,24 +142,3 @@ class RandomCorruption(layers.Layer):
         amount = list(self.amount) if isinstance(self.amount, tuple) else self.amount
         config.update(kind=self.kind, amount=amount, seed=self.seed)
         return config
-
-
-@keras.saving.register_keras_serializable(package="utils")
-class Clip(layers.Layer):
-    """Clip values to ``[low, high]`` (e.g. a residual model's output to valid pixels)."""
-
-    def __init__(self, low: float = 0.0, high: float = 1.0, **kwargs):
-        low, high = check_real("low", low), check_real("high", high)
-        if not low < high:
-            raise ValueError(f"low is {low:g} and high {high:g}; expected low < high.")
-        super().__init__(**kwargs)
-        self.low, self.high = low, high
-
-    def call(self, x):
-        return ops.clip(x, self.low, self.high)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "low": self.low, "high": self.high}

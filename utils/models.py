@@ -17,7 +17,7 @@ from keras import layers
 
 from ._validate import (check_bool, check_int, check_int_sequence, check_model, check_real,
                         check_str, describe)
-from .layers import Clip, DenseTranspose, RandomCorruption, _activation
+from .layers import DenseTranspose, RandomCorruption, _activation
 
 
 class Autoencoder(NamedTuple):
@@ -26,6 +26,26 @@ class Autoencoder(NamedTuple):
     autoencoder: keras.Model  # x -> r = g(f(x))
     encoder: keras.Model      # x -> h = f(x)
     decoder: keras.Model      # h -> r = g(h)
+
+
+def architecture(model) -> list[tuple[str, tuple[tuple[int, ...], ...], str | None]]:
+    """What a model is made of, for comparing two builds of it: one ``(layer type, weight
+    shapes, activation name)`` per layer in order, nested models opened (their layers in
+    place), input layers left out. Two models with equal lists have the same architecture
+    (whatever their layers' names)."""
+    model = check_model("model", model)
+    out = []
+    for layer in model.layers:
+        if isinstance(layer, layers.InputLayer):
+            continue
+        if isinstance(layer, keras.Model):
+            out += architecture(layer)
+            continue
+        act = getattr(layer, "activation", None)
+        out.append((type(layer).__name__, tuple(tuple(int(d) for d in w.shape)
+                                                for w in layer.weights),
+                    getattr(act, "__name__", None) if act is not None else None))
+    return out
 
 
 def _input_shape(input_shape) -> tuple[int, ...]:
@@ -459,7 +479,8 @@ def build_watermark_remover(input_shape: Sequence[int] = (32, 32, 3),
     content = layers.Conv2D(x.shape[-1], 1, name="content")(h)
     correction = layers.Multiply(name="gated_correction")([gate, content])
     out = layers.Add(name="input_plus_correction")([x, correction])
-    return keras.Model(x, {"clean": Clip(0.0, 1.0, name="clean")(out), "mask": gate}, name=name)
+    clean = layers.ReLU(max_value=1.0, name="clean")(out)          # clipped to [0, 1]
+    return keras.Model(x, {"clean": clean, "mask": gate}, name=name)
 
 
 def build_unet_denoiser(input_shape: Sequence[int] = (28, 28, 1),
@@ -496,7 +517,7 @@ def build_unet_denoiser(input_shape: Sequence[int] = (28, 28, 1),
     if residual:
         correction = layers.Conv2D(shape[-1], 1, name="correction")(h)
         out = layers.Add(name="input_plus_correction")([x, correction])
-        out = Clip(0.0, 1.0, name="clean")(out)
+        out = layers.ReLU(max_value=1.0, name="clean")(out)       # clipped to [0, 1]
     else:
         out = layers.Conv2D(shape[-1], 1, activation="sigmoid", bias_initializer=bias,
                             name="clean")(h)
@@ -513,4 +534,5 @@ def with_corruption(denoiser: keras.Model, kind: str, amount, *, seed: int | Non
         check_str("name", name)
     x = keras.Input(denoiser.input_shape[1:], name="clean_input")
     noisy = RandomCorruption(kind, amount, seed=seed, name="corrupt")(x)
-    return keras.Model(x, denoiser(noisy), name=name or f"{denoiser.name}_training")
+    wrapper = keras.Model(x, denoiser(noisy), name=name or f"{denoiser.name}_training")
+    return wrapper

@@ -135,9 +135,10 @@ def replace(name: str, folder: Path, command: str, *, default: Path | None = Non
     return folder
 
 
-def own_file(name: str, path: Path, first_line: str) -> Path:
+def own_file(name: str, path: Path, first_line: str, *, earlier: tuple[str, ...] = ()) -> Path:
     """``path`` (the argument ``name``) is a file the caller may write: missing, empty, or
-    one it wrote itself (its first line is ``first_line``); else ``FolderError``."""
+    one it wrote itself (its first line is ``first_line``, or one of ``earlier``: what older
+    versions of the command wrote); else ``FolderError``."""
     path = Path(path)
     if path.is_dir():
         raise FolderError(f"{name} is {str(path)!r}, which is a folder; expected the path of "
@@ -148,7 +149,7 @@ def own_file(name: str, path: Path, first_line: str) -> Path:
                 head = f.readline().rstrip("\r\n")
         except (OSError, UnicodeDecodeError):
             head = None
-        if path.stat().st_size and head != first_line:
+        if path.stat().st_size and head != first_line and head not in earlier:
             raise FolderError(f"{name} is {str(path)!r}, an existing file that was not "
                               "written by this command (its first line is not "
                               f"{first_line!r}); nothing was overwritten. Choose a new file "

@@ -55,13 +55,23 @@ FEEDBACK_COMMAND = "python -m utils.machinery.assignments autograde (the feedbac
 SAMPLES_COMMAND = "python -m utils.machinery.assignments samples (sample submissions)"
 
 POINTS = 1                       # points per exercise that has a check cell
-CELL_TIMEOUT = 1800              # seconds a cell may run while grading (fast mode)
+# Seconds one cell may run while a submission is graded (fast mode). The slowest course
+# notebook takes about 90 s in fast mode on 2 cores, start to end; one cell may take five
+# times that before it is stopped (a hanging exercise costs its own point, not the others).
+CELL_TIMEOUT = 450
 SOLUTION_TAG = "solution"
-CHECK_CALL = "exercise_check("
+CHECK_CALL = re.compile(r"\b(?:report\.exercise_check|exercises\.[a-z_]+)\(")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 QUIET = "import warnings; warnings.simplefilter('ignore')   # (a warning must not cost the point)"
-GRADES_COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "message")
+GRADES_COLUMNS = ("student", "notebook", "exercise", "points", "max_points", "message", "file")
+# The check cells run again, in nbgrader's hidden tests, with the lesson library's check
+# modules reloaded from their files: a submission that replaced ``report.exercise_check`` (or
+# an ``exercises`` check) with a function that does nothing still gets the real check.
+FRESH_CHECKS = ("import importlib as _importlib\n"
+                "report = _importlib.reload(_importlib.import_module('utils.report'))\n"
+                "exercises = _importlib.reload(_importlib.import_module('utils.exercises'))")
+HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
 
 class AssignmentError(ValueError):
@@ -105,6 +115,8 @@ def _handed_over(solution: str, check: str) -> tuple[str, ...]:
 
     assigned = {n.id for n in ast.walk(parse(solution))
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    assigned |= {n.name for n in ast.walk(parse(solution))
+                 if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
     tree = parse(check)
     own = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     read = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
@@ -126,7 +138,7 @@ def exercises(nb) -> list[Exercise]:
         if cell["cell_type"] != "code" or SOLUTION_TAG not in _tags(cell):
             continue
         nxt = next((j for j in range(i + 1, len(cells)) if cells[j]["cell_type"] == "code"), None)
-        check = (nxt if nxt is not None and CHECK_CALL in _source(cells[nxt])
+        check = (nxt if nxt is not None and CHECK_CALL.search(_source(cells[nxt]))
                  and SOLUTION_TAG not in _tags(cells[nxt]) else None)
         names = _handed_over(_source(cell), _source(cells[check])) if check is not None else ()
         found.append(Exercise(len(found) + 1, i, check, names))
@@ -189,7 +201,9 @@ def autograder_notebook(nb, *, points: int = POINTS):
             chk["outputs"], chk["execution_count"] = [], None
             # nbgrader gives 0 points to a test cell that writes to stderr: a library warning
             # must not cost a correct answer its point
-            chk["source"] = f"{QUIET}\n{_source(chk)}"
+            visible = _source(chk).strip("\n")
+            chk["source"] = (f"{QUIET}\n{visible}\n{HIDDEN[0]}\n{FRESH_CHECKS}\n{visible}\n"
+                             f"{HIDDEN[1]}")
             chk.setdefault("metadata", {})["nbgrader"] = dict(
                 grade=True, solution=False, locked=True, points=points,
                 grade_id=f"{ex.grade_id}_check", schema_version=3)
@@ -203,7 +217,11 @@ def _nbgrader(course: Path, *args: str, env: dict | None = None) -> None:
     run_env["PATH"] = bindir + os.pathsep + run_env.get("PATH", "")
     cmd = [sys.executable, "-m", "nbgrader", *args, "--force", "--log-level=WARN"]
     done = subprocess.run(cmd, cwd=course, env=run_env, capture_output=True, text=True)
-    if done.returncode != 0 or "[ERROR]" in done.stderr or "| ERROR]" in done.stderr:
+    # a cell stopped at the time limit is logged as an error ("Interrupting kernel"), and
+    # grading goes on with the next cell: that is the submission's error, not nbgrader's
+    errors = [l for l in done.stderr.splitlines() if ("[ERROR]" in l or "| ERROR]" in l)
+              and not re.search(r"Interrupting kernel|Timeout waiting for execute reply", l)]
+    if done.returncode != 0 or errors:
         raise AssignmentError(f"nbgrader {' '.join(args)} failed in {course}:\n"
                               + (done.stderr or done.stdout)[-3000:])
 
@@ -269,6 +287,129 @@ def generate(notebooks, *, out: Path = BUILD / "assignments", course: Path = BUI
     return written
 
 
+def _reference(code: str) -> str:
+    return "\n".join(line for line in code.split("\n") if line not in (BEGIN, END))
+
+
+def fill(student, source, changes: dict[str, str] | None = None):
+    """A submission: the student notebook ``student`` with each exercise cell holding the
+    worked solution of the autograder version ``source``, or ``changes[grade_id]`` (code) for
+    the exercises named there (e.g. ``{"exercise_3": "my_ratio = 0.97"}``)."""
+    import nbformat
+
+    changes = dict(changes or {})
+    nb = nbformat.reads(nbformat.writes(student), as_version=4)
+    ref = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in source.cells}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            gid = meta["grade_id"]
+            cell.source = changes.pop(gid) if gid in changes else _reference(ref[gid])
+    if changes:
+        raise AssignmentError(f"changes name {sorted(changes)}, which are not exercise cells "
+                              "of the notebook.")
+    return nb
+
+
+BUNDLE_COMMAND = "python -m utils.machinery.assignments generate (the student bundle)"
+
+_BUNDLE_README = """# Autoencoders course: homework
+
+The course's notebooks as homework: each folder holds one notebook whose exercises you
+solve. The lessons are in the notebooks (their stored outputs are there to read before you
+run them); the worked solutions are not. The lesson library the notebooks import (`utils/`)
+comes with them.
+
+## Set up and open the notebooks
+
+You need Python 3.11 and `make` (Linux, macOS, or WSL on Windows); nothing else:
+
+```bash
+make install     # a virtual environment in .venv with the course's pinned packages (a few minutes)
+make lab         # JupyterLab on the notebooks: http://127.0.0.1:8888/lab
+```
+
+`make lab PORT=8889` picks another port; `make lab IP=0.0.0.0` serves it from a container.
+With conda instead: `conda env create -f environment.yml`, `conda activate autoencoders-course`,
+`pip install -e . --no-deps`, then `jupyter lab`.
+
+## Doing an exercise
+
+Each exercise is a cell that starts with `# Exercise N: your code` and raises
+`NotImplementedError`: replace that line with your code, run the cell, then run the check
+cell below it. A check calls what you wrote on inputs of its own and prints
+`✅ ...: passed`, or says what it expected. `make lab` runs the notebooks in fast mode (a few
+minutes each on a laptop; grading uses it too); `make lab MODE=full` gives them the budget of
+the stored results (much longer).
+
+## Handing in
+
+Hand in the notebook file itself (`NN_name.ipynb`; a copy named `NN_name (1).ipynb` is fine).
+Your instructor grades it by running it from the top, in fast mode, with the check cells as
+they were handed out.
+"""
+
+_BUNDLE_MAKEFILE = """# The homework's two commands: make install, make lab.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8888
+IP ?= 127.0.0.1
+MODE ?= fast
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+export TF_ENABLE_ONEDNN_OPTS ?= 0
+
+.PHONY: install lab
+
+$(STAMP): pyproject.toml
+\t@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else \\
+\t\t"Python 3.11 is needed (found %d.%d at $(PYTHON)); run make PYTHON=/path/to/python3.11" % v)'
+\ttest -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+\t$(BIN)/python -m pip install --quiet --upgrade pip
+\t$(BIN)/python -m pip install --quiet -e .
+\ttouch $(STAMP)
+
+install: $(STAMP)
+
+lab: $(STAMP)
+\tAE_MODE=$(MODE) $(BIN)/jupyter lab . --ip=$(IP) --port=$(PORT)$(if \\
+\t\t$(filter 0,$(shell id -u 2>/dev/null)), --allow-root)
+"""
+
+
+def bundle(out: Path = BUILD / "student-bundle", *,
+           assignments: Path = BUILD / "assignments") -> Path:
+    """Write the **student bundle** to ``out``: every student notebook of ``assignments`` (as
+    ``generate`` wrote them, in ``<name>/<name>.ipynb``), the lesson library ``utils/``
+    without the course's machinery, ``pyproject.toml`` and ``environment.yml``, and a
+    Makefile and README of its own (``make install``, ``make lab``). No worked solution is
+    in it. ``out`` must be new, empty or an earlier bundle. Returns ``out``."""
+    out, assignments = check_path("out", out), check_path("assignments", assignments)
+    folders = sorted(p for p in assignments.iterdir()
+                     if p.is_dir() and (p / f"{p.name}.ipynb").is_file()) \
+        if assignments.is_dir() else []
+    if not folders:
+        raise AssignmentError(f"no assignments in {assignments}: run `make assignments` first.")
+    claim("out", out, BUNDLE_COMMAND, default=BUILD / "student-bundle")
+    for old in out.iterdir():                        # ours (claimed): this bundle only
+        if old.is_dir():
+            shutil.rmtree(old)
+        elif not old.name.startswith("."):
+            old.unlink()
+    for folder in folders:
+        (out / folder.name).mkdir()
+        shutil.copy2(folder / f"{folder.name}.ipynb", out / folder.name / f"{folder.name}.ipynb")
+    shutil.copytree(ROOT / "utils", out / "utils",
+                    ignore=shutil.ignore_patterns("machinery", "__pycache__", "*.pyc"))
+    for name in ("pyproject.toml", "environment.yml"):
+        shutil.copy2(ROOT / name, out / name)
+    (out / "README.md").write_text(_BUNDLE_README, encoding="utf-8")
+    (out / "Makefile").write_text(_BUNDLE_MAKEFILE, encoding="utf-8")
+    return out
+
+
 def sample_submissions(out: Path, *, assignments: Path = BUILD / "assignments",
                        variants: tuple[str, ...] = ("reference", "untouched")) -> list[Path]:
     """Write sample submissions of every generated assignment to ``out/<student>/<name>.ipynb``
@@ -294,20 +435,18 @@ def sample_submissions(out: Path, *, assignments: Path = BUILD / "assignments",
         name = folder.name
         student = nbformat.read(folder / f"{name}.ipynb", as_version=4)
         source = nbformat.read(folder / "autograder" / f"{name}.ipynb", as_version=4)
-        ref = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in source.cells}
         first_checked = next(e for e in exercises(source) if e.check is not None)
         for variant in variants:
-            nb = nbformat.reads(nbformat.writes(student), as_version=4)
-            for cell in nb.cells:
-                gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-                if not cell.metadata.get("nbgrader", {}).get("solution") or variant == "untouched":
-                    continue
-                cell.source = "\n".join(l for l in ref[gid].split("\n")
-                                        if l not in (BEGIN, END))
-                if variant == "wrong" and gid == first_checked.grade_id:
-                    cell.source += f"\n{first_checked.variables[0]} = float('nan')   # a wrong answer"
-                if variant == "raises" and gid == first_checked.grade_id:
-                    cell.source = "raise RuntimeError('a bug in the submission')"
+            if variant == "untouched":
+                nb = nbformat.reads(nbformat.writes(student), as_version=4)
+            else:
+                first = first_checked.grade_id
+                code = _reference(next(c.source for c in source.cells
+                                       if c.metadata.get("nbgrader", {}).get("grade_id") == first))
+                change = {"wrong": code + f"\n{first_checked.variables[0]} = float('nan')"
+                                          "   # a wrong answer",
+                          "raises": "raise RuntimeError('a bug in the submission')"}
+                nb = fill(student, source, {first: change[variant]} if variant in change else {})
             path = out / variant / f"{name}.ipynb"
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, path)
@@ -331,18 +470,237 @@ def _stderr(cell) -> str:
         else "the check cell did not run to its end"
 
 
-def _message(solution, check) -> str:
+def _last_error(text: str) -> str:
+    """The line of nbgrader's output that names what went wrong (its last line mentioning an
+    error), whole words, at most 300 characters."""
+    lines = [" ".join(l.split()) for l in text.splitlines() if l.strip()]
+    named = [l for l in lines if re.search(r"error|timeout|timed out", l, re.IGNORECASE)]
+    line = (named or lines or ["nbgrader failed without a message"])[-1]
+    return line if len(line) <= 300 else line[:297].rsplit(" ", 1)[0] + " …"
+
+
+def _message(solution, check, timeout: int | None = None) -> str:
     """One line on how an exercise ran: "passed", or the check's error — after the error the
-    student's own cell raised, when it raised one."""
+    student's own cell raised, when it raised one (a cell stopped after ``timeout`` seconds
+    shows as an interrupt, and is named so)."""
     failed, raised = _error(check), _error(solution)
     if failed is None:
         return "passed"
+    if raised and raised.startswith(("KeyboardInterrupt", "CellTimeoutError")) and timeout:
+        raised = f"no result: it ran past the time limit of {timeout} s a cell and was stopped"
+        return f"your exercise cell had {raised}; then the check: {failed}"[:400]
     text = (f"your exercise cell raised {raised}; then the check: " if raised else "") + failed
     return text[:400]
 
 
+_COPY_SUFFIX = re.compile(r"^(?P<name>.+?)(?: ?\(\d+\)|-Copy\d*| copy(?: \d+)?|_copy\d*)$",
+                          re.IGNORECASE)
+
+
+def pick_submissions(student_dir: Path, released) -> tuple[dict[str, Path], list[str]]:
+    """The notebook to grade for each assignment in ``student_dir``: a file anywhere below it
+    (not in ``.ipynb_checkpoints``) named ``<name>.ipynb`` or a copy's name (``<name> (1)``,
+    ``<name>-Copy1``, ``<name> copy``), for ``<name>`` in ``released``. Where there are several,
+    the one named exactly ``<name>.ipynb`` nearest the top wins, else the newest. Returns
+    ``({name: path}, [lines on the files left out])``."""
+    if isinstance(released, (str, bytes)) or not hasattr(released, "__iter__"):
+        raise TypeError(f"released is {released!r:.60}; expected a list of assignment names, "
+                        "e.g. ['07_autoencoders_at_work'].")
+    released = set(released)
+    student_dir = check_path("student_dir", student_dir)
+    candidates: dict[str, list[Path]] = {}
+    ignored = []
+    for path in sorted(student_dir.rglob("*.ipynb")):
+        rel = path.relative_to(student_dir)
+        if ".ipynb_checkpoints" in rel.parts:
+            continue
+        match = _COPY_SUFFIX.match(path.stem)
+        name = path.stem if path.stem in released else match and match["name"].strip()
+        if name not in released:
+            ignored.append(f"{rel.as_posix()} (not one of the assignments: "
+                           f"{', '.join(sorted(released))})")
+            continue
+        candidates.setdefault(name, []).append(path)
+    picked = {}
+    for name, paths in candidates.items():
+        exact = [p for p in paths if p.stem == name]
+        best = (min(exact, key=lambda p: (len(p.relative_to(student_dir).parts), str(p)))
+                if exact else max(paths, key=lambda p: (p.stat().st_mtime, str(p))))
+        picked[name] = best
+        ignored += [f"{p.relative_to(student_dir).as_posix()} (graded "
+                    f"{best.relative_to(student_dir).as_posix()} for {name} instead)"
+                    for p in paths if p != best]
+    return picked, ignored
+
+
+def _gid(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def _visible(source: str) -> str:
+    """A check cell's source as the student notebook shows it (no hidden tests, no QUIET)."""
+    text = source.split(HIDDEN[0])[0] if HIDDEN[0] in source else source
+    return "\n".join(l for l in text.strip("\n").split("\n") if l != QUIET).strip()
+
+
+_TAMPER_NAMES = {"get_ipython", "importlib", "builtins", "__builtins__", "setattr", "delattr",
+                 "exec", "eval", "compile", "__import__", "globals", "vars", "reload"}
+_TAMPER_ATTRS = {"modules", "__path__", "__code__", "__dict__", "input_transformers_post",
+                 "input_transformers_cleanup", "ast_transformers", "events", "__globals__",
+                 "__closure__", "__defaults__", "__kwdefaults__", "__wrapped__", "f_globals",
+                 "f_locals", "f_back", "FunctionType", "CodeType", "getprofile", "setprofile",
+                 "settrace"}
+# modules that reach into functions, frames and memory rather than compute a result
+_TAMPER_MODULES = {"importlib", "builtins", "inspect", "types", "ctypes", "gc", "dis",
+                   "marshal", "pickle", "dill", "cloudpickle", "threading"}
+
+
+def _parse(text: str):
+    import ast
+
+    text = "\n".join(l for l in text.split("\n") if not l.lstrip().startswith(("%", "!")))
+    try:
+        return ast.parse(text)
+    except SyntaxError:
+        return ast.parse("")
+
+
+def _stored(tree) -> set[str]:
+    """The names a cell's code binds: assignments, loop and ``with`` targets, functions,
+    classes and imports."""
+    import ast
+
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+             and isinstance(n.ctx, (ast.Store, ast.Del))}
+    names |= {n.name for n in ast.walk(tree)
+              if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    names |= {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)      # an import from
+              if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names   # elsewhere than
+              if ((n.module if isinstance(n, ast.ImportFrom) else a.name) or "").split(".")[0]
+              not in _LIBRARIES}                                                # the course's
+    return names                                                                # libraries
+
+
+_LIBRARIES = {"utils", "keras", "numpy", "scipy", "sklearn", "skimage", "matplotlib", "PIL"}
+
+
+def tampering(nb, source) -> list[str]:
+    """What the student's own code cells of ``nb`` (those not copied unchanged from the
+    autograder version ``source``) do to the machinery that grades them: the IPython shell,
+    ``importlib``, ``sys.modules``, a package's ``__path__`` or ``__dict__``,
+    ``setattr``/``exec``/``eval``, a private name of an imported module (``models._x``) or
+    one of its attributes assigned
+    (``np.allclose = ...``, ``report.exercise_check = ...``), or, in the exercises, a name
+    of the lesson that a check reads rebound (``ae = ...`` where the check compares the
+    student's model with the lesson's ``ae``). A check run inside the student's kernel cannot
+    defend itself against such code, so a submission with any of it scores 0 (the instructor
+    can read why in ``grades.csv``). Returns one line per finding, empty when there is none."""
+    import ast
+
+    cells = check_notebook("nb", nb)
+    given = {_source(c).strip() for c in check_notebook("source", source)
+             if c["cell_type"] == "code"}
+    trees, imported = [], set()
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "code":
+            continue
+        tree = _parse(_source(cell))
+        imported |= {(a.asname or a.name).split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names}
+        if _source(cell).strip() not in given:
+            trees.append((i, tree))
+    # the lesson's names the checks read, which only the lesson may set (the exercises' own
+    # results and whatever the worked solutions define are the student's to set)
+    src_cells = check_notebook("source", source)
+    exs = exercises(source)
+    read, own = set(), {v for ex in exs for v in ex.variables}
+    for ex in exs:
+        own |= _stored(_parse(_source(src_cells[ex.solution])))
+        if ex.check is not None:
+            check = _parse(_source(src_cells[ex.check]))
+            read |= {n.id for n in ast.walk(check) if isinstance(n, ast.Name)
+                     and isinstance(n.ctx, ast.Load)} - _stored(check)
+    start = next((k for k, c in enumerate(cells) if c["cell_type"] == "markdown"
+                  and _source(c).lstrip().startswith("## Exercises")), 0)
+    found = []
+    for i, tree in trees:
+        if i > start:
+            for name in sorted((_stored(tree) & read) - own):
+                found.append(f"cell {i} rebinds `{name}`, which a check reads from the lesson")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in _TAMPER_NAMES:
+                found.append(f"cell {i} uses {node.id}")
+            elif isinstance(node, ast.Attribute) and node.attr in _TAMPER_ATTRS:
+                found.append(f"cell {i} uses .{node.attr}")
+            elif isinstance(node, ast.Import) and any(
+                    a.name.split(".")[0] in _TAMPER_MODULES for a in node.names):
+                found.append(f"cell {i} imports {node.names[0].name}")
+            elif isinstance(node, ast.ImportFrom) and (
+                    (node.module or "").split(".")[0] in _TAMPER_MODULES
+                    or any(a.name in _TAMPER_MODULES for a in node.names)):
+                found.append(f"cell {i} imports from {node.module}")
+            elif isinstance(node, ast.ImportFrom) and any(a.name.startswith("_")
+                                                          for a in node.names):
+                found.append(f"cell {i} imports a private name from {node.module}")
+            elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                  and re.fullmatch(r"__\w+__", node.value)):
+                found.append(f"cell {i} names {node.value!r}")      # getattr(f, "__code__")
+            elif isinstance(node, ast.Attribute):
+                root = node.value
+                while isinstance(root, ast.Attribute):
+                    root = root.value
+                if not (isinstance(root, ast.Name) and root.id in imported):
+                    continue
+                if isinstance(node.ctx, (ast.Store, ast.Del)):
+                    found.append(f"cell {i} assigns {ast.unparse(node)}")
+                elif node.attr.startswith("_"):        # a module's private state
+                    found.append(f"cell {i} uses {ast.unparse(node)}")
+    return list(dict.fromkeys(found))
+
+
+def restore_checks(nb, source):
+    """``nb`` (a submission, nbformat) with every check cell of ``source`` (the autograder
+    version) in place and marked, so that nbgrader grades it: a check cell found by its
+    ``grade_id`` is left for nbgrader to restore; one that lost its metadata (some editors
+    drop it) is found by its content; one the student deleted or rewrote is put back right
+    after the student's exercise cell (found by its ``grade_id``, its stub comment or, failing
+    both, its position among the exercises). Returns a new notebook."""
+    import nbformat
+
+    out = nbformat.from_dict(copy.deepcopy(dict(nb)))
+    src_cells = source["cells"]
+    for ex in exercises(source):
+        if ex.check is None:
+            continue
+        sol_id, chk_id = _gid(src_cells[ex.solution]), _gid(src_cells[ex.check])
+        cells = out.cells
+        if any(_gid(c) == chk_id for c in cells):
+            continue
+        wanted = _visible(_source(src_cells[ex.check]))
+        same = [i for i, c in enumerate(cells) if c.cell_type == "code" and _gid(c) is None
+                and _visible(_source(c)) == wanted]
+        if same:
+            cells[same[0]].metadata["nbgrader"] = copy.deepcopy(
+                src_cells[ex.check]["metadata"]["nbgrader"])
+            continue
+        stub = f"# Exercise {ex.number}:"
+        at = next((i for i, c in enumerate(cells) if _gid(c) == sol_id), None)
+        if at is None:
+            at = next((i for i, c in enumerate(cells) if c.cell_type == "code"
+                       and _source(c).lstrip().startswith(stub)), None)
+        if at is None:               # by position: after as many exercise cells as in source
+            before = sum(1 for e in exercises(source) if e.number < ex.number)
+            marks = [i for i, c in enumerate(cells) if (_gid(c) or "").endswith("_check")]
+            at = marks[before - 1] if before and len(marks) >= before else len(cells) - 1
+        restored = nbformat.from_dict(copy.deepcopy(dict(src_cells[ex.check])))
+        restored.outputs, restored.execution_count = [], None
+        cells.insert(at + 1, restored)
+    return out
+
+
 def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = BUILD / "grades.csv",
-              feedback: Path = BUILD / "feedback", mode: str = "fast") -> list[dict]:
+              feedback: Path = BUILD / "feedback", mode: str = "fast",
+              cell_timeout: int = CELL_TIMEOUT) -> list[dict]:
     """Grade ``submissions/<student>/<name>.ipynb`` against the assignments ``generate`` set up
     in ``course``; write ``grades`` (CSV, ``GRADES_COLUMNS``) and ``feedback/<student>/<name>.html``,
     and return the rows.
@@ -350,7 +708,15 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
     Every argument is checked before anyone is graded: ``mode`` is one of ``config.MODES``
     (the mode the submissions run in); ``course`` was made by ``generate``; ``feedback`` is
     new, empty or an earlier ``autograde``'s; ``grades`` is a new file or an earlier grades
-    file; no student folder name has a pattern character."""
+    file; no student folder name has a pattern character; ``cell_timeout`` (seconds one
+    cell may run, an int >= 1) is checked once the submissions are found.
+
+    Each student folder may hold the notebooks anywhere below it (``<student>/<name>/``, as a
+    zip unpacks) and under a browser's or Jupyter's name for a copy (``<name> (1).ipynb``,
+    ``<name>-Copy1.ipynb``): ``pick_submissions`` takes one file per assignment, and the
+    ``file`` column of the grades says which. Check cells a student deleted, edited or
+    stripped of their metadata are restored (``restore_checks``). ``feedback`` is
+    rewritten: it holds this run's pages only."""
     import nbformat
     from nbgrader.api import Gradebook
 
@@ -375,41 +741,53 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
                           f"{str(course)!r}, which autograde rewrites; keep the submissions "
                           "elsewhere.")
     check_claim("feedback", feedback, FEEDBACK_COMMAND, default=BUILD / "feedback")
-    own_file("grades", grades, ",".join(GRADES_COLUMNS))
+    own_file("grades", grades, ",".join(GRADES_COLUMNS),
+             earlier=(",".join(GRADES_COLUMNS[:-1]),))       # before the file column
     students = sorted(p for p in submissions.iterdir() if p.is_dir())
     for student_dir in students:
         if re.search(r"[][*?]", student_dir.name):
             raise AssignmentError(f"student folder {student_dir.name!r} has one of the "
                                   "characters [ ] * ?, which nbgrader reads as a pattern; "
                                   "rename it.")
-    released = {p.name for p in (course / "source").iterdir() if p.is_dir()}
+    released = sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
     for old in ("submitted", "autograded", "feedback"):      # this run's submissions only
         shutil.rmtree(course / old, ignore_errors=True)
     found: dict[str, list[str]] = {}
     failed: dict[tuple[str, str], str] = {}                  # (notebook, student) -> why
+    files: dict[tuple[str, str], str] = {}                   # (notebook, student) -> file graded
+    tampered: dict[tuple[str, str], str] = {}                # (notebook, student) -> what
     skipped: list[str] = []
     for student_dir in students:
         student = student_dir.name
-        for nb_path in sorted(student_dir.glob("*.ipynb")):
-            if nb_path.stem not in released:
-                skipped.append(f"{nb_path} (not one of the assignments: "
-                               f"{', '.join(sorted(released))})")
-                continue
+        picked, ignored = pick_submissions(student_dir, released)
+        skipped += [f"{student_dir.name}/{line}" for line in ignored]
+        for name, nb_path in sorted(picked.items()):
+            files[(name, student)] = nb_path.relative_to(student_dir).as_posix()
             try:
-                nbformat.read(nb_path, as_version=4)
+                nb = nbformat.read(nb_path, as_version=4)
+                source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+                nb = restore_checks(nb, source)
+                why = tampering(nb, source)
+                if why:
+                    tampered[(name, student)] = "; ".join(why)[:300]
             except Exception as err:  # noqa: BLE001 — any unreadable file gets its rows
                 why = f"not a readable notebook ({type(err).__name__}: {err})"
-                failed[(nb_path.stem, student)] = " ".join(why.split())[:300]
+                failed[(name, student)] = " ".join(why.split())[:300]
                 continue
-            dest = course / "submitted" / student / nb_path.stem
+            dest = course / "submitted" / student / name
             dest.mkdir(parents=True)
-            shutil.copy2(nb_path, dest / nb_path.name)
-            found.setdefault(nb_path.stem, []).append(student)
+            nbformat.write(nb, dest / f"{name}.ipynb")
+            found.setdefault(name, []).append(student)
     for line in skipped:
         print(f"skipped {line}", file=sys.stderr)
+    for student_dir in students:
+        if not any(st == student_dir.name for _, st in files):
+            print(f"no grades for {student_dir.name}: no notebook in {student_dir} is named "
+                  f"like an assignment ({', '.join(released)}).", file=sys.stderr)
     if not found and not failed:
         raise AssignmentError(f"no submissions in {submissions}: expected "
                               "<student>/<notebook>.ipynb files.")
+    cell_timeout = check_int("cell_timeout", cell_timeout, low=1)
     env = dict(os.environ, AE_MODE=mode)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for name, students in found.items():       # no score left from an earlier run
@@ -421,11 +799,15 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
     for name in sorted(found):
         for student in found[name]:                # one at a time: a crash costs one student
             try:
-                _nbgrader(course, "autograde", name, f"--student={student}", env=env)
+                _nbgrader(course, "autograde", name, f"--student={student}",
+                          f"--Execute.timeout={cell_timeout}", env=env)
                 _nbgrader(course, "generate_feedback", name, f"--student={student}", env=env)
             except AssignmentError as err:
-                failed[(name, student)] = "grading failed: " + " ".join(str(err).split())[-300:]
+                failed[(name, student)] = "grading failed: " + _last_error(str(err))
     claim("feedback", feedback, FEEDBACK_COMMAND, default=BUILD / "feedback")
+    for old in feedback.iterdir():                  # this run's pages only (the folder is ours)
+        if old.is_dir():
+            shutil.rmtree(old)
     rows: list[dict] = []
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         names = sorted(set(found) | {n for n, _ in failed})
@@ -437,7 +819,8 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
                 if (name, student) in failed:
                     rows += [dict(student=student, notebook=name, exercise=ex.number, points=0.0,
                                   max_points=float(source.cells[ex.check].metadata["nbgrader"]["points"]),
-                                  message=failed[(name, student)]) for ex in checked]
+                                  message=failed[(name, student)],
+                                  file=files.get((name, student), "")) for ex in checked]
                     continue
                 graded = nbformat.read(course / "autograded" / student / name / f"{name}.ipynb",
                                        as_version=4)
@@ -449,12 +832,16 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
                     if gid not in by_id:
                         message = "the check cell is missing from the submission"
                     else:
-                        message = _message(by_id.get(ex.grade_id, {}), by_id[gid])
+                        message = _message(by_id.get(ex.grade_id, {}), by_id[gid], cell_timeout)
                         if message == "passed" and score < grade.max_score:
                             message = "no points: " + _stderr(by_id[gid])
+                    if (name, student) in tampered:
+                        score, message = 0.0, ("0 points: the submission changes the grading "
+                                               "machinery (" + tampered[(name, student)]
+                                               + "); the instructor may review it")
                     rows.append(dict(student=student, notebook=name, exercise=ex.number,
                                      points=score, max_points=float(grade.max_score),
-                                     message=message))
+                                     message=message, file=files[(name, student)]))
                 html = course / "feedback" / student / name / f"{name}.html"
                 (feedback / student).mkdir(parents=True, exist_ok=True)
                 if html.is_file():
@@ -484,6 +871,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "generate":
             for path in generate(runner.select(runner.discover(NOTEBOOK_DIR), args.only)):
                 print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+            where = bundle()
+            print(f"wrote the student bundle (notebooks, lesson library, set-up; no solutions): "
+                  f"{where.relative_to(ROOT) if where.is_relative_to(ROOT) else where}/")
         elif args.command == "samples":
             files = sample_submissions(args.out, variants=("reference", "untouched", "wrong", "raises"))
             print(f"wrote {len(files)} sample submissions to {args.out}/<student>/")
