@@ -490,3 +490,25 @@ def test_retrained():
         E.retrained(everything, lesson, x, y, lesson=lesson, left_out=9)
     with fails("another digit than 1"):
         E.retrained(mine, lesson, x, y, lesson=lesson, left_out=1)
+
+
+def test_training_before_a_reload_of_the_checks_still_counts():
+    """The autograder reloads ``utils.exercises`` before it runs the checks again (so that a
+    replaced helper does not survive): a model the student trained before the reload is still
+    known as trained, and one trained after it is recorded too."""
+    import importlib
+
+    def small():
+        model = keras.Sequential([keras.Input((3,)), L.Dense(2)])
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        return model
+
+    x = np.random.default_rng(0).random((40, 3)).astype("float32")
+    before, after, never = small(), small(), small()
+    before.fit(x, x[:, :2], epochs=3, batch_size=4, verbose=0)
+    fresh = importlib.reload(E)
+    fresh._fitted("the check", before, "before")
+    after.fit(x, x[:, :2], epochs=3, batch_size=4, verbose=0)
+    fresh._fitted("the check", after, "after")
+    with fails("not been trained with fit"):
+        fresh._fitted("the check", never, "never")
