@@ -76,6 +76,12 @@ def test_main_runs_all_reports_failure_by_cell_and_builds(notebooks, tmp_path, c
     results = json.loads((build / "results.json").read_text())["notebooks"]
     assert results[NB]["status"] == "passed" and results[NB]["mode"] == "fast"
     assert results[NB]["wall_time_s"] > 0
+    times = results[NB]["cell_times_s"]   # every code cell timed, inside the notebook's time
+    nb = json.loads((notebooks / f"{NB}.ipynb").read_text())
+    code_cells = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
+    assert list(times) == [f"cell {i}" for i in code_cells]
+    assert all(t >= 0 for t in times.values())
+    assert sum(times.values()) <= results[NB]["wall_time_s"]
     assert set(results[NB]["metrics"]) == set(bars.BARS[NB])
     assert all(m["passed"] for m in results[NB]["metrics"].values())
     assert results["02_broken"]["status"] == "failed"

@@ -64,6 +64,7 @@ class NotebookRun:
     metrics: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
     error: dict | None = None
+    cell_times_s: dict = field(default_factory=dict)   # "cell <index>" -> seconds, code cells
 
     @property
     def passed(self) -> bool:
@@ -107,6 +108,7 @@ class _Progress:
         self.current: int | None = None
         self.cell_t0 = self.t0
         self.error_cell: int | None = None
+        self.times: dict[str, float] = {}   # "cell <index>" -> seconds, in execution order
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, daemon=True)
 
@@ -135,6 +137,7 @@ class _Progress:
         self.done += 1
         self.current = None
         now = time.perf_counter()
+        self.times[f"cell {cell_index}"] = round(now - self.cell_t0, 1)
         width = 20
         filled = int(width * self.done / max(self.n_code, 1))
         print(f"    [{'#' * filled}{'.' * (width - filled)}] {self.name}: code cell "
@@ -288,6 +291,7 @@ def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
     finally:
         progress.stop()
         run.wall_time_s = round(time.perf_counter() - t0, 1)
+        run.cell_times_s = dict(progress.times)
 
     recorded = results_dir / f"{name}.json"
     data = json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else None
