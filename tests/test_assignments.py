@@ -112,13 +112,28 @@ def _answer(student_nb, source_nb, changes=None):
     return A.fill(student_nb, source_nb, changes)
 
 
+# The kernel says it is idle 6 s after the cell's reply, once: what a busy machine does now
+# and then (nbgrader's own wait for it is 4 s, then the whole submission "failed").
+LATE_IDLE = """import time
+_kernel = get_ipython().kernel
+_send = _kernel.session.send
+def _late(stream, msg, content=None, *args, **kwargs):
+    if msg == "status" and (content or {}).get("execution_state") == "idle":
+        _kernel.session.send = _send
+        time.sleep(6)
+    return _send(stream, msg, content, *args, **kwargs)
+_kernel.session.send = _late
+"""
+
+
 def test_round_trip_generate_submit_autograde(tmp_path):
     """Reference solutions score full marks; the untouched student notebook runs and scores
     zero; a wrong answer loses exactly that exercise's points with the check's message; a
     submission that raises still gets its rows, and so does a file that is not a notebook; a
     student edit of a check cell is undone; a replaced check helper scores 0; a deleted check
     cell, or one whose metadata an editor dropped, is restored and scores; a browser's copy
-    name and a nested folder are graded, with the file in the grades."""
+    name and a nested folder are graded, with the file in the grades; a kernel slow to report
+    idle (a busy machine) does not fail the submission."""
     toy = _toy(tmp_path / "99_toy.ipynb")
     out, course = tmp_path / "assignments", tmp_path / "grading"
     [student_path] = A.generate([toy], out=out, course=course)
@@ -152,6 +167,8 @@ def test_round_trip_generate_submit_autograde(tmp_path):
     noisy = _answer(student, source, {"exercise_1": "import sys\nmy_square = base ** 2\n"
                                                   "sys.stderr.write('a library warning')"})
     _submit(subs, "warned", noisy)
+    late = _answer(student, source, {"exercise_1": LATE_IDLE + "my_square = base ** 2"})
+    _submit(subs, "late", late)                      # a busy machine: the kernel idles late
     (subs / "broken").mkdir()
     (subs / "broken" / "99_toy.ipynb").write_text("{ not json", encoding="utf-8")
     (subs / "copied").mkdir()
@@ -167,7 +184,7 @@ def test_round_trip_generate_submit_autograde(tmp_path):
     with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as f:
         assert list(csv.DictReader(f)) == [{k: str(v) for k, v in r.items()} for r in rows]
     got = {(r["student"], r["exercise"]): (r["points"], r["message"]) for r in rows}
-    assert len(rows) == 24 and {r["max_points"] for r in rows} == {1.0}
+    assert len(rows) == 26 and {r["max_points"] for r in rows} == {1.0}
     assert got[("ref", 1)] == got[("ref", 2)] == (1.0, "passed")
     assert got[("untouched", 1)][0] == got[("untouched", 2)][0] == 0.0
     assert got[("untouched", 1)][1].startswith("your exercise cell raised NotImplementedError")
@@ -179,6 +196,7 @@ def test_round_trip_generate_submit_autograde(tmp_path):
     assert got[("stubbed", 1)][0] == got[("stubbed", 2)][0] == 0.0, "the real check ran"
     assert got[("deleted", 1)] == got[("deleted", 2)] == (1.0, "passed")
     assert got[("bare", 1)] == got[("bare", 2)] == (1.0, "passed")
+    assert got[("late", 1)] == got[("late", 2)] == (1.0, "passed")
     assert got[("warned", 1)] == (1.0, "passed")     # stderr in the student's own cell is fine
     assert got[("broken", 1)][0] == got[("broken", 2)][0] == 0.0
     assert got[("broken", 1)][1].startswith("not a readable notebook")

@@ -59,6 +59,11 @@ POINTS = 1                       # points per exercise that has a check cell
 # notebook takes about 90 s in fast mode on 2 cores, start to end; one cell may take five
 # times that before it is stopped (a hanging exercise costs its own point, not the others).
 CELL_TIMEOUT = 450
+# Seconds the grader waits, after a cell's reply, for the kernel to say it is idle. nbgrader
+# sets nbclient's 4 s and fails the whole submission past it; a busy machine (CI beside
+# another job) is that slow now and then. The wait ends when the kernel is idle, so a long
+# limit costs a healthy run nothing.
+IOPUB_TIMEOUT = 120
 SOLUTION_TAG = "solution"
 CHECK_CALL = re.compile(r"\b(?:report\.exercise_check|exercises\.[a-z_]+)\(")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -474,6 +479,7 @@ def _last_error(text: str) -> str:
     """The line of nbgrader's output that names what went wrong (its last line mentioning an
     error), whole words, at most 300 characters."""
     lines = [" ".join(l.split()) for l in text.splitlines() if l.strip()]
+    lines = [l for l in lines if "see the above traceback" not in l]   # nbgrader's pointer
     named = [l for l in lines if re.search(r"error|timeout|timed out", l, re.IGNORECASE)]
     line = (named or lines or ["nbgrader failed without a message"])[-1]
     return line if len(line) <= 300 else line[:297].rsplit(" ", 1)[0] + " …"
@@ -800,7 +806,8 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
         for student in found[name]:                # one at a time: a crash costs one student
             try:
                 _nbgrader(course, "autograde", name, f"--student={student}",
-                          f"--Execute.timeout={cell_timeout}", env=env)
+                          f"--Execute.timeout={cell_timeout}",
+                          f"--Execute.iopub_timeout={IOPUB_TIMEOUT}", env=env)
                 _nbgrader(course, "generate_feedback", name, f"--student={student}", env=env)
             except AssignmentError as err:
                 failed[(name, student)] = "grading failed: " + _last_error(str(err))
