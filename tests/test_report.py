@@ -58,7 +58,28 @@ def test_record_writes_json_when_results_dir_is_set(tmp_path, monkeypatch):
     assert saved["mode"] == "full" and saved["data_source"] == "embedded"
     assert saved["metrics"]["min_principal_cosine"] == dict(
         value=0.5, op=">=", bar=0.999, passed=False,
-        text=bars.BARS[NB]["min_principal_cosine"]["text"])
+        text=bars.BARS[NB]["min_principal_cosine"]["text"], shows="working")
+
+
+def test_a_bar_met_by_a_failure_on_purpose_says_so(tmp_path, monkeypatch):
+    """07's blank images: the bar is met when the autoencoder's score calls them normal, and
+    the results table must not read that as a method working."""
+    monkeypatch.setenv(report.RESULTS_DIR_ENV, str(tmp_path))
+    nb = "07_autoencoders_at_work"
+    cfg = config.Setup(**{**_cfg().__dict__, "notebook": nb, "bars": bars.BARS[nb]})
+    rep = report.Report(cfg)
+    rep.record("ae_auc_blank", 0.0)
+    rep.record("code_over_pixel_precision", 1.01)
+    rows = {r[0]: r for r in rep.rows()}
+    assert rows[bars.BARS[nb]["ae_auc_blank"]["text"]][3:] == (
+        "✅ passed", "a known failure, reproduced on purpose")
+    assert rows[bars.BARS[nb]["code_over_pixel_precision"]["text"]][4] == "a method working"
+    assert "reproduced on purpose" in str(rep) and "reproduced on purpose" in rep._repr_html_()
+    saved = json.loads((tmp_path / f"{nb}.json").read_text())
+    assert saved["metrics"]["ae_auc_blank"]["shows"] == "failure"
+    assert set(bars.SHOWS) == {"working", "failure"}
+    for name, spec in ((n, s) for b in bars.BARS.values() for n, s in b.items()):
+        assert spec.get("shows", "working") in bars.SHOWS, name
 
 
 def test_bad_input():

@@ -7,6 +7,9 @@ Each notebook's results table shows its numbers against these bars; the course r
 CI judge them (``utils.machinery``). ``op`` is "<=" or ">="; ``full`` is the course's
 quality bar, ``fast`` the looser bar that still fails when nothing was learned, or ``None``
 where fast mode's few epochs cannot show the effect (reported, judged in full mode only).
+``shows`` (optional) is ``"failure"`` for a bar met when a known failure is reproduced on
+purpose (e.g. an anomaly score that calls blank images normal); every other bar shows a
+method working. Results tables print which.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import numpy as np
 from ._validate import check_array, check_choice, check_real, describe
 
 OPS = {"<=": operator.le, ">=": operator.ge}
+# what a bar's row shows when it is met: the words results tables print
+SHOWS = {"working": "a method working", "failure": "a known failure, reproduced on purpose"}
 
 BARS: dict[str, dict[str, dict[str, Any]]] = {
     "01_basic_autoencoder": {
@@ -45,21 +50,29 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
     "02_stacked_autoencoders": {
         "best_30d_code_over_pca30": dict(
             op="<=", full=0.6, fast=2.0,
-            text="best 30-d autoencoder test per-image squared error / PCA-30's"),
-        "overfit_val_rise": dict(
-            op=">=", full=0.02, fast=0.002,
-            text="no cure: rise of validation MSE from its minimum to the last epoch"),
+            text="best 30-d autoencoder (chosen on validation): its test per-image squared "
+                 "error / PCA-30's"),
+        "overfit_val_rise": dict(  # 0.155, 0.184, 0.158 at seeds 0, 1, 2
+            op=">=", full=0.10, fast=0.002, shows="failure",
+            text="no cure: rise of validation MSE, its last 5 epochs' mean over its minimum"),
+        # The rise must stand out of the validation curve's own epoch-to-epoch noise (the std
+        # of its second half around a fitted straight line): 4.3, 5.1 and 5.6 at seeds 0, 1, 2
+        # (full mode, TensorFlow). Fast mode's 10 epochs have no second half to speak of:
+        # judged in full mode only.
+        "overfit_rise_over_jitter": dict(
+            op=">=", full=3.0, fast=None, shows="failure",
+            text="no cure: that rise / the validation MSE's epoch-to-epoch noise"),
         "overfit_train_drop_after_best": dict(
-            op=">=", full=0.10, fast=0.02,
-            text="no cure: further fall of training MSE after the best validation epoch"),
-        # Fast mode's 10 epochs barely overfit (validation MSE rises ~1 %), so the cures have
-        # little to cure and the ratio sits near 1 ± 5 % by chance: judged in full mode only.
-        # Weight decay is not in it: its effect here (-3 %, +2 %, -1 % at seeds 0, 1, 2) is
-        # within the spread between runs; the notebook reports it over several seeds instead.
+            op=">=", full=0.10, fast=0.02, shows="failure",
+            text="no cure: training MSE at the best validation epoch / at the last, minus 1"),
+        # Fast mode's 10 epochs barely overfit, so the cures have little to cure and the ratio
+        # sits near 1 by chance: judged in full mode only. Input noise and weight decay are not
+        # in it: their effect here changes sign between seeds 0, 1 and 2 (notes, not bars).
+        # Measured: 0.873, 0.851, 0.858 (early stopping, the weaker of the two, each seed).
         "worst_cure_test_over_no_cure": dict(
-            op="<=", full=0.99, fast=None,
-            text="largest (test MSE with a cure / without) over early stopping, input noise "
-                 "and a smaller model; < 1: each helps"),
+            op="<=", full=0.95, fast=None,
+            text="largest (test MSE with a cure / without) over early stopping and a smaller "
+                 "model; < 1: each helps"),
         "tied_param_ratio": dict(
             op="<=", full=0.55, fast=0.55,
             text="parameters of the tied 784-100-30 AE / untied"),
@@ -159,7 +172,7 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
             op=">=", full=0.05, fast=None,
             text="novel digit: ROC-AUC of the autoencoder's error minus PCA's"),
         "ae_auc_blank": dict(  # 0 at every seed: the failure the notebook shows
-            op="<=", full=0.1, fast=None,
+            op="<=", full=0.1, fast=None, shows="failure",
             text="blank images: ROC-AUC of the autoencoder's error (below 0.5: called normal)"),
         "corrected_auc_blank": dict(  # 1.0
             op=">=", full=0.9, fast=0.9,

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ._validate import check_array, check_choice, check_int, check_real, check_str, describe
-from .bars import measured as _measured, passes
+from .bars import SHOWS, measured as _measured, passes
 from .config import Setup
 
 RESULTS_DIR_ENV = "AE_RESULTS_DIR"
@@ -124,7 +124,8 @@ class Report:
             self.notes[name] = dict(value=value, text=f"{text} (bar in full mode only)")
         else:
             self.metrics[name] = dict(value=value, op=op, bar=threshold,
-                                      passed=passes(value, op, threshold), text=text)
+                                      passed=passes(value, op, threshold), text=text,
+                                      shows=self.cfg.bars[name].get("shows", "working"))
         self._write()
 
     def passed(self, name: str) -> bool | None:
@@ -163,18 +164,21 @@ class Report:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.as_dict(), indent=2), encoding="utf-8")
 
-    def rows(self) -> list[tuple[str, str, str, str]]:
+    def rows(self) -> list[tuple[str, str, str, str, str]]:
+        """(result, value, bar, judged, what the row shows) for every bar, then every note."""
         return ([(m["text"], _fmt(m["value"]), f"{m['op']} {_fmt(m['bar'])}",
-                  "✅ passed" if m["passed"] else "❌ missed") for m in self.metrics.values()]
-                + [(m["text"], _fmt(m["value"]), "—", "measured") for m in self.notes.values()])
+                  "✅ passed" if m["passed"] else "❌ missed", SHOWS[m.get("shows", "working")])
+                 for m in self.metrics.values()]
+                + [(m["text"], _fmt(m["value"]), "—", "measured", "a measurement, not judged")
+                   for m in self.notes.values()])
 
     def __str__(self) -> str:
-        head = ("result", "value", "bar", "")
+        head = ("result", "value", "bar", "", "shows")
         rows = [head] + self.rows()
-        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
         lines = [f"{self.cfg.notebook} — {self.cfg.mode} mode, {self.data_source} data, "
                  f"{self.cfg.backend}"]
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -186,7 +190,7 @@ class Report:
             + "</tr>" for r in self.rows())
         return (f"<p><b>{html.escape(self.cfg.notebook)}</b> — {self.cfg.mode} mode, "
                 f"{self.data_source} data, {self.cfg.backend} backend</p>"
-                "<table><tr><th>result</th><th>value</th><th>bar</th><th></th></tr>"
+                "<table><tr><th>result</th><th>value</th><th>bar</th><th></th><th>shows</th></tr>"
                 f"{cells}</table>")
 
 

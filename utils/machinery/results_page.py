@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from .. import bars
 from .._validate import check_path, describe
 from . import ROOT
 from ._notebooks import check_argv
@@ -28,6 +29,12 @@ def _fmt(v) -> str:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return str(v)
     return f"{v:.4g}"
+
+
+def _shows(notebook: str, key: str, metric: dict) -> str:
+    """What a recorded bar's row shows ("working" or "failure"): as recorded, or for a run
+    recorded before bars said it, as the bar says now."""
+    return metric.get("shows") or bars.BARS.get(notebook, {}).get(key, {}).get("shows", "working")
 
 
 def load_run(path: Path) -> dict:
@@ -98,14 +105,15 @@ def render(runs: dict[str, dict]) -> str:
         for nb, b in sorted(run["notebooks"].items()):
             out += [f"### {nb}: {b.get('status', '?')}, {b.get('wall_time_s', 0):.0f} s, "
                     f"{b.get('data_source') or '?'} data", "",
-                    "| result | value | bar | |", "|---|---|---|---|"]
-            for m in b.get("metrics", {}).values():
+                    "| result | value | bar | | shows |", "|---|---|---|---|---|"]
+            for key, m in b.get("metrics", {}).items():
                 text = str(m.get("text", "")).replace("|", "\\|")
                 out.append(f"| {text} | {_fmt(m.get('value'))} | {m.get('op')} "
-                           f"{_fmt(m.get('bar'))} | {'passed' if m.get('passed') else 'MISSED'} |")
+                           f"{_fmt(m.get('bar'))} | {'passed' if m.get('passed') else 'MISSED'} "
+                           f"| {bars.SHOWS[_shows(nb, key, m)]} |")
             for m in b.get("notes", {}).values():
                 text = str(m.get("text", "")).replace("|", "\\|")
-                out.append(f"| {text} | {_fmt(m.get('value'))} | — | measured |")
+                out.append(f"| {text} | {_fmt(m.get('value'))} | — | measured | a measurement |")
             if b.get("error"):
                 err = b["error"]
                 out.append(f"\nError in cell {err.get('cell')}: {err.get('ename')}: "

@@ -85,7 +85,8 @@ def readme_intro(readme: str) -> str:
 
 def results_rows(nb) -> list[tuple[str, str, str, str]]:
     """The stored results table of a notebook (the HTML output of its ``rep`` cell): (result,
-    value, bar, verdict) per row, in order; ``[]`` when the notebook has none."""
+    value, bar, verdict) per row, in order (a table that also says what each row shows keeps
+    that in ``bars``); ``[]`` when the notebook has none."""
     import html as html_lib
 
     for cell in check_notebook("nb", nb):
@@ -101,8 +102,8 @@ def results_rows(nb) -> list[tuple[str, str, str, str]]:
             for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
                 cells = [html_lib.unescape(c).strip()
                          for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
-                if len(cells) == 4:
-                    rows.append(tuple(cells))
+                if len(cells) in (4, 5):
+                    rows.append(tuple(cells[:4]))
             return rows
     return []
 
@@ -173,8 +174,11 @@ def _landing(readme: str, books: list[tuple[Path, dict]], decks: set[str]) -> st
         row = next((r for r in res if text and r[0] == text), res[0] if res else None)
         head = f"{row[0]}: **{row[1]}** ({row[2]})" if row else "—"
         deck = (f"[deck](slides/{path.stem}.slides.html)" if path.stem in decks else "—")
+        failures = sum(spec.get("shows") == "failure"
+                       for spec in bars.BARS.get(path.stem, {}).values())
+        on_purpose = f" ({failures} a failure reproduced on purpose)" if failures else ""
         rows.append(f"| {path.stem[:2]} | [{title(nb)}](notebooks/{path.stem}) | {head} | "
-                    f"{passed} of {len(judged)} passed | {deck} |")
+                    f"{passed} of {len(judged)} passed{on_purpose} | {deck} |")
     commands = readme_section(readme, "## Two commands")
     return "\n\n".join([
         "# Autoencoders — a hands-on course in notebooks", readme_intro(readme),
