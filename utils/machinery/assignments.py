@@ -479,7 +479,7 @@ def _last_error(text: str) -> str:
     """The line of nbgrader's output that names what went wrong (its last line mentioning an
     error), whole words, at most 300 characters."""
     lines = [" ".join(l.split()) for l in text.splitlines() if l.strip()]
-    lines = [l for l in lines if "see the above traceback" not in l]   # nbgrader's pointer
+    lines = [l for l in lines if "above traceback" not in l]   # nbgrader's pointer to it
     named = [l for l in lines if re.search(r"error|timeout|timed out", l, re.IGNORECASE)]
     line = (named or lines or ["nbgrader failed without a message"])[-1]
     return line if len(line) <= 300 else line[:297].rsplit(" ", 1)[0] + " …"
