@@ -264,6 +264,9 @@ CASES = [
     ("Setup.bar unknown", lambda: _cfg().bar("psnr"), KeyError, "name is 'psnr'"),
     ("Setup.bar int", lambda: _cfg().bar(0), TypeError, "name is 0"),
     # ---------------------------------------------------------------------- report --
+    ("shows spec list", lambda: bars.shows([]), TypeError, r"spec is \[\]"),
+    ("shows unknown", lambda: bars.shows(dict(shows="success")), ValueError,
+     r"spec\['shows'\] is 'success'"),
     ("passes op", lambda: bars.passes(1.0, "<", 2.0), ValueError, "op is '<'"),
     ("passes threshold NaN", lambda: bars.passes(1.0, "<=", NAN), ValueError,
      "threshold is NaN"),
@@ -443,7 +446,7 @@ COVERED = {
     "config.resolve_mode", "config.resolve_data_source", "config.resolve_backend",
     "config.resolve_max_train", "config.seed_everything", "config.setup",
     "config.Setup", "config.ConfigError",
-    "bars.passes", "report.Report", "report.Table", "report.exercise_check",
+    "bars.passes", "bars.shows", "report.Report", "report.Table", "report.exercise_check",
     "report.show_code",
     "slides.slide_type", "slides.tag_notebook", "slides.untagged_cells", "slides.copy_assets",
     "slides.loaded_urls", "slides.remote_loads", "slides.export_deck", "slides.main",

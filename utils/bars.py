@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,15 @@ from ._validate import check_array, check_choice, check_real, describe
 OPS = {"<=": operator.le, ">=": operator.ge}
 # what a bar's row shows when it is met: the words results tables print
 SHOWS = {"working": "a method working", "failure": "a known failure, reproduced on purpose"}
+NOTE_SHOWS = "a measurement, not judged"   # what a note (a number without a bar) shows
+
+
+def shows(spec) -> str:
+    """What a bar's row shows when it is met: ``"working"`` unless the bar (``spec``, one of
+    ``BARS[notebook]``'s dicts) says ``"failure"``."""
+    if not isinstance(spec, Mapping):
+        raise TypeError(f"spec is {describe(spec)}; expected a bar's dict from utils.bars.BARS.")
+    return check_choice("spec['shows']", spec.get("shows", "working"), tuple(SHOWS))
 
 BARS: dict[str, dict[str, dict[str, Any]]] = {
     "01_basic_autoencoder": {

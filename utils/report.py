@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ._validate import check_array, check_choice, check_int, check_real, check_str, describe
-from .bars import SHOWS, measured as _measured, passes
+from .bars import NOTE_SHOWS, SHOWS, measured as _measured, passes, shows
 from .config import Setup
 
 RESULTS_DIR_ENV = "AE_RESULTS_DIR"
@@ -125,7 +125,7 @@ class Report:
         else:
             self.metrics[name] = dict(value=value, op=op, bar=threshold,
                                       passed=passes(value, op, threshold), text=text,
-                                      shows=self.cfg.bars[name].get("shows", "working"))
+                                      shows=shows(self.cfg.bars[name]))
         self._write()
 
     def passed(self, name: str) -> bool | None:
@@ -169,7 +169,7 @@ class Report:
         return ([(m["text"], _fmt(m["value"]), f"{m['op']} {_fmt(m['bar'])}",
                   "✅ passed" if m["passed"] else "❌ missed", SHOWS[m.get("shows", "working")])
                  for m in self.metrics.values()]
-                + [(m["text"], _fmt(m["value"]), "—", "measured", "a measurement, not judged")
+                + [(m["text"], _fmt(m["value"]), "—", "measured", NOTE_SHOWS)
                    for m in self.notes.values()])
 
     def __str__(self) -> str:

@@ -34,7 +34,7 @@ def _fmt(v) -> str:
 def _shows(notebook: str, key: str, metric: dict) -> str:
     """What a recorded bar's row shows ("working" or "failure"): as recorded, or for a run
     recorded before bars said it, as the bar says now."""
-    return metric.get("shows") or bars.BARS.get(notebook, {}).get(key, {}).get("shows", "working")
+    return metric.get("shows") or bars.shows(bars.BARS.get(notebook, {}).get(key, {}))
 
 
 def load_run(path: Path) -> dict:
@@ -113,7 +113,7 @@ def render(runs: dict[str, dict]) -> str:
                            f"| {bars.SHOWS[_shows(nb, key, m)]} |")
             for m in b.get("notes", {}).values():
                 text = str(m.get("text", "")).replace("|", "\\|")
-                out.append(f"| {text} | {_fmt(m.get('value'))} | — | measured | a measurement |")
+                out.append(f"| {text} | {_fmt(m.get('value'))} | — | measured | {bars.NOTE_SHOWS} |")
             if b.get("error"):
                 err = b["error"]
                 out.append(f"\nError in cell {err.get('cell')}: {err.get('ename')}: "

@@ -174,7 +174,7 @@ def _landing(readme: str, books: list[tuple[Path, dict]], decks: set[str]) -> st
         row = next((r for r in res if text and r[0] == text), res[0] if res else None)
         head = f"{row[0]}: **{row[1]}** ({row[2]})" if row else "—"
         deck = (f"[deck](slides/{path.stem}.slides.html)" if path.stem in decks else "—")
-        failures = sum(spec.get("shows") == "failure"
+        failures = sum(bars.shows(spec) == "failure"
                        for spec in bars.BARS.get(path.stem, {}).values())
         on_purpose = f" ({failures} a failure reproduced on purpose)" if failures else ""
         rows.append(f"| {path.stem[:2]} | [{title(nb)}](notebooks/{path.stem}) | {head} | "
