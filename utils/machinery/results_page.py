@@ -113,7 +113,8 @@ def render(runs: dict[str, dict]) -> str:
                            f"| {bars.SHOWS[_shows(nb, key, m)]} |")
             for m in b.get("notes", {}).values():
                 text = str(m.get("text", "")).replace("|", "\\|")
-                out.append(f"| {text} | {_fmt(m.get('value'))} | — | measured | {bars.NOTE_SHOWS} |")
+                out.append(f"| {text} | {_fmt(m.get('value'))} | — | measured "
+                           f"| {bars.NOTE_SHOWS} |")
             if b.get("error"):
                 err = b["error"]
                 out.append(f"\nError in cell {err.get('cell')}: {err.get('ename')}: "
