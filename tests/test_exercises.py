@@ -512,3 +512,25 @@ def test_training_before_a_reload_of_the_checks_still_counts():
     fresh._fitted("the check", after, "after")
     with fails("not been trained with fit"):
         fresh._fitted("the check", never, "never")
+
+
+def test_a_record_of_a_freed_variable_does_not_count_for_a_new_one():
+    """Python gives a new object the id of one that was freed (the JAX backend's variables
+    are freed and reused often): a record of training left by a freed variable neither
+    trains nor 'changes' the new variable that now has its id."""
+    import weakref
+
+    def small():
+        model = keras.Sequential([keras.Input((3,)), L.Dense(2)])
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        return model
+
+    x = np.random.default_rng(0).random((40, 3)).astype("float32")
+    trained, never = small(), small()
+    trained.fit(x, x[:, :2], epochs=3, batch_size=4, verbose=0)
+    for mine, theirs in zip(never.weights, trained.weights):   # as if freed and reused
+        E._FITS[id(mine)] = E._Fit(weakref.ref(theirs), E._digest(theirs), 30, 0.1)
+    with fails("not been trained with fit"):
+        E._fitted("the check", never, "never")
+    never.fit(x, x[:, :2], epochs=3, batch_size=4, verbose=0)
+    E._fitted("the check", never, "never")                      # its own record now

@@ -22,6 +22,7 @@ import re
 import sys
 import threading
 import warnings
+import weakref
 
 import keras
 import numpy as np
@@ -187,6 +188,7 @@ def _not_the_lessons(what: str, model: keras.Model, lesson, name: str) -> None:
 
 @dataclasses.dataclass(frozen=True)
 class _Fit:
+    variable: weakref.ref  # the variable this record is about (an id is reused once it dies)
     digest: str           # the weight's value when ``fit`` returned
     steps: int            # optimizer steps that produced it (over consecutive fits)
     rate: float           # the largest learning rate those steps used
@@ -196,8 +198,15 @@ class _Fit:
 # by the wrapper around ``keras.Model.fit`` below (a step counter or weights set by hand
 # leave no record, and weights changed after training no longer match theirs). The record
 # lives on the wrapper, so that reloading this module — as the autograder does before it
-# runs the checks again — keeps what was trained before the reload.
+# runs the checks again — keeps what was trained before the reload. Python reuses the id of
+# a variable that was freed, so a record counts only while its own variable is alive.
 _FITS: dict[int, _Fit] = getattr(keras.Model.fit, "_ae_fits", {})
+
+
+def _record(variable) -> _Fit | None:
+    """What ``fit`` recorded about this very ``variable``, or None."""
+    fit = _FITS.get(id(variable))
+    return fit if fit is not None and fit.variable() is variable else None
 
 
 def _digest(variable) -> str:
@@ -217,10 +226,13 @@ def _recording(fit):
             end = int(keras.ops.convert_to_numpy(opt.iterations)) if opt is not None else 0
             if end > start:
                 rate = _peak_rate(opt, end, start)
+                for key in [k for k, f in _FITS.items() if f.variable() is None]:
+                    del _FITS[key]                          # records of freed variables
                 for v in self.weights:
-                    old = _FITS.get(id(v))
+                    old = _record(v)
                     go_on = old is not None and old.digest == before.get(id(v))
-                    _FITS[id(v)] = _Fit(_digest(v), end - start + (old.steps if go_on else 0),
+                    _FITS[id(v)] = _Fit(weakref.ref(v), _digest(v),
+                                        end - start + (old.steps if go_on else 0),
                                         max(rate, old.rate) if go_on else rate)
 
     functools.update_wrapper(fit_and_record, fit)
@@ -243,7 +255,7 @@ def _fitted(what: str, model, name: str, min_steps: int = 10) -> None:
     if not weights:
         _fail(what, f"`{name}` has no weights to train.")
     for v in weights:
-        fit = _FITS.get(id(v))
+        fit = _record(v)
         if fit is None:
             _fail(what, f"`{name}` has not been trained with fit: compile it and fit it as the "
                         "task says.")
