@@ -74,7 +74,7 @@ def encoder():
 
 def experiment(**kwargs):
     args = dict(x_train=X, y_train=Y, x_test=X[:9], y_test=Y[:9], encoder=encoder(),
-                make_classifier=lambda: None, budgets=(6,), seeds=(0,), learning_rates=(1e-2,),
+                make_classifier=lambda dropout=0.0: None, budgets=(6,), seeds=(0,), learning_rates=(1e-2,),
                 verbose=False)
     args.update(kwargs)
     return fewlabels.label_budget_experiment(**args)
@@ -303,6 +303,10 @@ CASES = [
      "learning_rates contains NaN"),
     ("label_budget_experiment-lr-negative", lambda: experiment(learning_rates=(1e-2, -1e-3)), V,
      r"learning_rates\[1\] is -0.001"),
+    ("label_budget_experiment-dropouts-one", lambda: experiment(dropouts=(0.0, 1.0)), V,
+     r"dropouts\[1\] is 1"),
+    ("label_budget_experiment-dropouts-twice", lambda: experiment(dropouts=(0.5, 0.5)), V,
+     "a rate twice"),
     ("label_budget_experiment-val_fraction", lambda: experiment(val_fraction=0.0), V,
      "val_fraction is 0"),
     ("label_budget_experiment-encoder", lambda: experiment(encoder=None), T, "encoder is NoneType"),

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import pytest
 
-from utils import models, vae
+from utils import conv, models, vae
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -96,8 +96,9 @@ def test_02_tied_autoencoder_is_build_tied_autoencoder(sizes):
 @pytest.mark.parametrize("hidden, code", [((256,), 64), ((32, 16), 8)])
 def test_03_classifier_is_build_classifier(hidden, code):
     page = listing("03", "def classifier(", HIDDEN=hidden, CODE=code)
-    same(page["classifier"](), models.build_classifier(code_dim=code, hidden=hidden,
-                                                       code_activation="sigmoid"))
+    for dropout in (0.0, 0.5):
+        same(page["classifier"](dropout), models.build_classifier(
+            code_dim=code, hidden=hidden, code_activation="sigmoid", dropout=dropout))
     parts = models.build_dense_autoencoder(code_dim=code, hidden=hidden, code_activation="sigmoid",
                                            input_dropout=0.3)
     start = page["classifier"]()
@@ -140,3 +141,13 @@ def test_05_attack_is_dekel_estimate(radius, iterations, border, jitter):
     gx, gy = dekel.median_gradients(stamped.j)
     np.testing.assert_allclose(steps["poisson"](gx.copy(), gy.copy()),
                                dekel.poisson_reconstruct(gx, gy), atol=1e-9)
+
+
+def test_04_convolve2d_is_the_library_s():
+    """The slide's convolution on 04's page is the library's (which adds argument checks)."""
+    page = listing("04", "def convolve2d(")
+    rng = np.random.default_rng(0)
+    for shape, k in (((28, 28), (3, 3)), ((9, 7), (4, 2)), ((5, 5), (5, 5))):
+        image, kernel = rng.normal(size=shape), rng.normal(size=k)
+        np.testing.assert_allclose(page["convolve2d"](image, kernel),
+                                   conv.convolve2d(image, kernel, mode="valid"), atol=1e-12)

@@ -168,9 +168,12 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
         "prior_sample_classes": dict(
             op=">=", full=10, fast=2,
             text="digit classes among the prior samples' predictions"),
-        "fd_vae_over_plain_ae": dict(
-            op="<=", full=0.5, fast=None,
-            text="Fréchet distance to test digits: VAE samples / plain AE decodes of N(0, I) codes"),
+        # the fair baseline: a Gaussian fitted to the plain twin's own training codes
+        # (0.79 / 0.78 / 0.87 at seeds 0, 1, 2, full mode, TensorFlow, 2026-12-06)
+        "fd_vae_over_plain_ae_fitted": dict(
+            op="<=", full=0.95, fast=None,
+            text="Fréchet distance to test digits: VAE samples / plain AE decodes of codes "
+                 "from a Gaussian fitted to its training codes"),
     },
     "07_autoencoders_at_work": {
         # Calibrated on full-mode runs at seeds 0, 1 and 2 (TensorFlow, 2026-11-28); the
@@ -178,9 +181,6 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
         "ae_auc_corrupted_min": dict(  # 0.887–0.893
             op=">=", full=0.85, fast=0.55,
             text="lowest ROC-AUC of the autoencoder's error over the corrupted digits"),
-        "ae_auc_novel_minus_pca": dict(  # +0.113 – +0.182
-            op=">=", full=0.05, fast=None,
-            text="novel digit: ROC-AUC of the autoencoder's error minus PCA's"),
         "ae_auc_blank": dict(  # 0 at every seed: the failure the notebook shows
             op="<=", full=0.1, fast=None, shows="failure",
             text="blank images: ROC-AUC of the autoencoder's error (below 0.5: called normal)"),

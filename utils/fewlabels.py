@@ -37,6 +37,16 @@ def _check_positive_reals(name: str, values) -> tuple[float, ...]:
                  for i, v in enumerate(values))
 
 
+def _check_rates(name: str, values) -> tuple[float, ...]:
+    """A non-empty 1-D sequence of distinct numbers in [0, 1) (a grid of dropout rates)."""
+    check_array(name, values, ndim=1)
+    rates = tuple(check_real(f"{name}[{i}]", v, low=0, high=1, high_open=True)
+                  for i, v in enumerate(values))
+    if len(set(rates)) < len(rates):
+        raise ValueError(f"{name} is {values!r}, with a rate twice; expected distinct rates.")
+    return rates
+
+
 def _check_sklearn_seed(name: str, value) -> int:
     """A seed scikit-learn takes as ``random_state``: an integer in [0, 2³²)."""
     return check_seed(name, value, allow_none=False, generator=False, high=_MAX_SEED)
@@ -318,7 +328,8 @@ METHODS = ("logistic regression, pixels", "linear probe, frozen encoder",
 
 def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_classifier,
                             budgets: Sequence[int], seeds: Sequence[int],
-                            learning_rates: Sequence[float], val_fraction: float = 0.2,
+                            learning_rates: Sequence[float],
+                            dropouts: Sequence[float] = (0.0,), val_fraction: float = 0.2,
                             batch_size: int = 32, max_epochs: int = 200, patience: int = 10,
                             Cs: Sequence[float] = (0.01, 0.1, 1.0),
                             verbose: bool = True) -> list[dict]:
@@ -330,12 +341,17 @@ def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_c
 
     - *logistic regression, pixels*: ``fit_logistic`` on raw pixels (the floor);
     - *linear probe, frozen encoder*: ``fit_logistic`` on ``encoder``'s codes;
-    - *from scratch*: ``make_classifier()`` (built under the seed) trained from its random
-      initialisation, with each learning rate; the run with the lowest validation loss is kept
-      (a run that diverged is never chosen; if every learning rate diverges a RuntimeError
-      names the budget, seed and method);
+    - *from scratch*: ``make_classifier(dropout=d)`` (built under the seed) trained from its
+      random initialisation, with each learning rate and each dropout rate ``d`` of
+      ``dropouts`` (a regulariser, tuned like the learning rate); the run with the lowest
+      validation loss is kept (a run that diverged is never chosen; if every setting diverges
+      a RuntimeError names the budget, seed and method);
     - *pretrained, fine-tuned*: the same model and head initialisation with the encoder's
       weights copied in (``models.load_encoder_weights``), every layer trained, same grid.
+
+    ``make_classifier`` takes the dropout rate as its keyword ``dropout`` and must give the
+    same weights for every rate (dropout layers have none), as ``models.build_classifier``
+    does.
 
     The test split is used only to score the chosen model of each run. Every argument, and
     every budget against the labels, is checked before the first run.
@@ -356,6 +372,7 @@ def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_c
     seeds = tuple(_check_sklearn_seed(f"seeds[{i}]", s) for i, s in enumerate(
         check_int_sequence("seeds", seeds, low=0, example="(0, 1, 2)")))
     learning_rates = _check_positive_reals("learning_rates", learning_rates)
+    dropouts = _check_rates("dropouts", dropouts)
     val_fraction = check_real("val_fraction", val_fraction, low=0, high=1, low_open=True,
                               high_open=True)
     for name, v in (("batch_size", batch_size), ("max_epochs", max_epochs),
@@ -370,8 +387,13 @@ def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_c
     flat_test = np.asarray(x_test).reshape(len(x_test), -1)
     codes_train = encoder.predict(x_train, batch_size=512, verbose=0)
     codes_test = encoder.predict(x_test, batch_size=512, verbose=0)
-    runner = ReusableClassifier(make_classifier(), batch_size=batch_size,
-                                max_epochs=max_epochs, patience=patience)
+    runners = {d: ReusableClassifier(make_classifier(dropout=d), batch_size=batch_size,
+                                     max_epochs=max_epochs, patience=patience)
+               for d in dropouts}                  # compiled once each, reused by every run
+    shapes = {d: [tuple(w.shape) for w in r.model.weights] for d, r in runners.items()}
+    if len({tuple(v) for v in shapes.values()}) > 1:
+        raise ValueError(f"make_classifier gives other weights for other dropout rates "
+                         f"({shapes}); expected the same model with dropout layers added.")
     rows = []
     for n in budgets:
         for seed in seeds:
@@ -389,25 +411,26 @@ def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_c
                 row(method, np.mean(model.predict(f_te) == y_test), f"C={C:g}")
 
             keras.utils.set_random_seed(seed)
-            fresh = make_classifier()
+            fresh = make_classifier(dropout=dropouts[0])
             scratch = fresh.get_weights()
             # the same model with the encoder's weights copied in: same head initialisation
             pretrained = load_encoder_weights(fresh, encoder).get_weights()
             for method, weights in zip(METHODS[2:], (scratch, pretrained)):
                 best = None
-                for lr in learning_rates:
-                    r = runner.fit(weights, lr, x_train[tr], y_train[tr], x_train[va],
-                                   y_train[va], seed=seed)
+                for d, lr in ((d, lr) for d in dropouts for lr in learning_rates):
+                    r = runners[d].fit(weights, lr, x_train[tr], y_train[tr], x_train[va],
+                                       y_train[va], seed=seed)
                     if r["diverged"]:       # not chosen
                         continue
                     if best is None or r["best_val_loss"] < best[0]["best_val_loss"]:
-                        best = (r, lr, runner.accuracy(x_test, y_test))
+                        choice = f"lr={lr:g}" + (f", dropout={d:g}" if len(dropouts) > 1 else "")
+                        best = (r, choice, runners[d].accuracy(x_test, y_test))
                 if best is None:
                     raise RuntimeError(
-                        f"every learning rate diverged for budget {n}, seed {seed}, method "
-                        f"{method!r}: learning_rates {learning_rates} gave no finite "
-                        "validation loss; try smaller learning rates.")
-                row(method, best[2], f"lr={best[1]:g}", best[0]["best_epoch"])
+                        f"every setting diverged for budget {n}, seed {seed}, method "
+                        f"{method!r}: learning_rates {learning_rates} (dropouts {dropouts}) "
+                        "gave no finite validation loss; try smaller learning rates.")
+                row(method, best[2], best[1], best[0]["best_epoch"])
             if verbose:
                 accs = "  ".join(f"{r['method'].split(',')[0]} {r['test_accuracy']:.3f}"
                                  for r in rows[-len(METHODS):])

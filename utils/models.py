@@ -328,6 +328,7 @@ def build_classifier(
     *,
     activation: str | None = "relu",
     code_activation: str | None = None,
+    dropout: float = 0.0,
     name: str = "classifier",
 ) -> keras.Model:
     """An MLP classifier whose body has exactly the layers of ``build_dense_autoencoder``'s
@@ -335,7 +336,9 @@ def build_classifier(
 
     Because the names match, ``load_encoder_weights`` can start it from a pretrained
     encoder; built and trained from its random initialisation it is the "from scratch"
-    baseline with the very same architecture.
+    baseline with the very same architecture. ``dropout`` in [0, 1): above 0, a ``Dropout``
+    of that rate follows every layer of the body (a regulariser; it has no weights, so the
+    weights are the same with or without it).
     """
     input_shape = _input_shape(input_shape)
     code_dim = check_int("code_dim", code_dim, low=1)
@@ -343,12 +346,17 @@ def build_classifier(
     n_classes = check_int("n_classes", n_classes, low=2)
     for arg, value in (("activation", activation), ("code_activation", code_activation)):
         _activation(arg, value)
+    dropout = check_real("dropout", dropout, low=0, high=1, high_open=True)
     name = check_str("name", name)
     x = keras.Input(input_shape, name="x")
     h = layers.Flatten(name="flatten")(x)
     for i, width in enumerate(hidden):
         h = layers.Dense(width, activation=activation, name=f"enc_{i}")(h)
+        if dropout > 0:
+            h = layers.Dropout(dropout, name=f"drop_{i}")(h)
     h = layers.Dense(code_dim, activation=code_activation, name="code")(h)
+    if dropout > 0:
+        h = layers.Dropout(dropout, name="drop_code")(h)
     p = layers.Dense(n_classes, activation="softmax", name="head")(h)
     return keras.Model(x, p, name=name)
 
