@@ -182,13 +182,14 @@ def test_compare_refuses_nan_and_inf_scores(a, b, name):
             fewlabels.compare(a, b, paired=paired)
 
 
-def _experiment(learning_rates, **kwargs):
+def _experiment(learning_rates, make=None, **kwargs):
     rng = np.random.default_rng(0)
     y = np.repeat(np.arange(3), 40)
     x = (rng.normal(size=(120, 8)) + 2.0 * np.eye(3, 8)[y]).astype("float32")
     keras.utils.set_random_seed(0)
     encoder = models.build_dense_autoencoder((8,), code_dim=4, hidden=(6,)).encoder
-    make = lambda: models.build_classifier((8,), code_dim=4, hidden=(6,), n_classes=3)
+    make = make or (lambda dropout: models.build_classifier((8,), code_dim=4, hidden=(6,),
+                                                            n_classes=3, dropout=dropout))
     return fewlabels.label_budget_experiment(
         x[:90], y[:90], x[90:], y[90:], encoder=encoder, make_classifier=make,
         learning_rates=learning_rates, max_epochs=5, patience=2, Cs=(1.0,), verbose=False,
@@ -210,3 +211,25 @@ def test_experiment_with_every_learning_rate_diverged_names_the_run():
 def test_experiment_checks_every_budget_before_the_first_run():
     with pytest.raises(ValueError, match="n is 16"):
         _experiment((1e-2,), budgets=(15, 16), seeds=(0,))
+
+
+def test_experiment_tunes_the_dropout_rate_with_the_learning_rate():
+    """Both networks get the same grid of learning rates and dropout rates; each run's choice
+    names both, and the same seed gives the same rows."""
+    rows = _experiment((1e-2, 3e-2), dropouts=(0.0, 0.5), budgets=(15,), seeds=(0, 1))
+    trained = [r for r in rows if r["method"] in fewlabels.METHODS[2:]]
+    assert len(trained) == 4
+    for r in trained:
+        lr, dropout = r["choice"].split(", ")
+        assert lr in ("lr=0.01", "lr=0.03") and dropout in ("dropout=0", "dropout=0.5")
+    again = _experiment((1e-2, 3e-2), dropouts=(0.0, 0.5), budgets=(15,), seeds=(0, 1))
+    assert [r["test_accuracy"] for r in rows] == [r["test_accuracy"] for r in again]
+
+
+def test_experiment_refuses_a_classifier_that_changes_with_dropout():
+    def make(dropout):      # a wider body when dropout is asked for: not the same model
+        return models.build_classifier((8,), code_dim=4, hidden=(6 if dropout == 0 else 7,),
+                                       n_classes=3, dropout=dropout)
+
+    with pytest.raises(ValueError, match="other weights for other dropout rates"):
+        _experiment((1e-2,), make=make, dropouts=(0.0, 0.5), budgets=(15,), seeds=(0,))

@@ -230,3 +230,17 @@ def test_decoder_matrix_needs_the_parts():
         models.decoder_matrix(parts.autoencoder)
     with pytest.raises(ValueError, match="no Dense layer 'reconstruction'"):
         models.decoder_matrix(models.build_tied_autoencoder((6,), sizes=(2,)))
+
+
+def test_classifier_dropout_follows_every_body_layer_and_adds_no_weights():
+    plain = models.build_classifier((10,), code_dim=4, hidden=(6, 5), n_classes=3)
+    dropped = models.build_classifier((10,), code_dim=4, hidden=(6, 5), n_classes=3, dropout=0.3)
+    drops = [l for l in dropped.layers if isinstance(l, keras.layers.Dropout)]
+    assert [l.name for l in drops] == ["drop_0", "drop_1", "drop_code"]
+    assert all(l.rate == 0.3 for l in drops)
+    assert not any(isinstance(l, keras.layers.Dropout) for l in plain.layers)
+    assert [w.shape for w in plain.get_weights()] == [w.shape for w in dropped.get_weights()]
+    x = np.random.default_rng(0).random((5, 10)).astype("float32")
+    dropped.set_weights(plain.get_weights())           # off outside training: the same output
+    np.testing.assert_allclose(dropped.predict(x, verbose=0), plain.predict(x, verbose=0),
+                               rtol=1e-6)
