@@ -222,6 +222,10 @@ def test_experiment_tunes_the_dropout_rate_with_the_learning_rate():
     for r in trained:
         lr, dropout = r["choice"].split(", ")
         assert lr in ("lr=0.01", "lr=0.03") and dropout in ("dropout=0", "dropout=0.5")
+        assert dropout == f"dropout={r['dropout']:g}"
+    assert all(r["dropout"] is None for r in rows if r["method"] in fewlabels.METHODS[:2])
+    one = _experiment((1e-2,), dropouts=(0.5,), budgets=(15,), seeds=(0,))
+    assert [r["dropout"] for r in one if r["method"] in fewlabels.METHODS[2:]] == [0.5, 0.5]
     again = _experiment((1e-2, 3e-2), dropouts=(0.0, 0.5), budgets=(15,), seeds=(0, 1))
     assert [r["test_accuracy"] for r in rows] == [r["test_accuracy"] for r in again]
 

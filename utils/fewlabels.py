@@ -355,7 +355,8 @@ def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_c
 
     The test split is used only to score the chosen model of each run. Every argument, and
     every budget against the labels, is checked before the first run.
-    Returns rows ``dict(budget, seed, method, test_accuracy, choice, epochs)``.
+    Returns rows ``dict(budget, seed, method, test_accuracy, choice, epochs, dropout)``
+    (``epochs`` and ``dropout``: None for the two logistic regressions).
     """
     import keras
 
@@ -401,9 +402,9 @@ def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_c
             idx = balanced_indices(y_train, n, seed=seed)
             tr, va = carve_validation(y_train, idx, val_fraction, seed=seed)
 
-            def row(method, acc, choice, epochs=None):
-                rows.append(dict(budget=n, seed=seed, method=method,
-                                 test_accuracy=float(acc), choice=choice, epochs=epochs))
+            def row(method, acc, choice, epochs=None, dropout=None):
+                rows.append(dict(budget=n, seed=seed, method=method, test_accuracy=float(acc),
+                                 choice=choice, epochs=epochs, dropout=dropout))
 
             for method, (f_tr, f_te) in zip(METHODS[:2], ((flat_train, flat_test),
                                                           (codes_train, codes_test))):
@@ -424,13 +425,13 @@ def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_c
                         continue
                     if best is None or r["best_val_loss"] < best[0]["best_val_loss"]:
                         choice = f"lr={lr:g}" + (f", dropout={d:g}" if len(dropouts) > 1 else "")
-                        best = (r, choice, runners[d].accuracy(x_test, y_test))
+                        best = (r, choice, runners[d].accuracy(x_test, y_test), d)
                 if best is None:
                     raise RuntimeError(
                         f"every setting diverged for budget {n}, seed {seed}, method "
                         f"{method!r}: learning_rates {learning_rates} (dropouts {dropouts}) "
                         "gave no finite validation loss; try smaller learning rates.")
-                row(method, best[2], best[1], best[0]["best_epoch"])
+                row(method, best[2], best[1], best[0]["best_epoch"], best[3])
             if verbose:
                 accs = "  ".join(f"{r['method'].split(',')[0]} {r['test_accuracy']:.3f}"
                                  for r in rows[-len(METHODS):])
