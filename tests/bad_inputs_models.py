@@ -74,8 +74,8 @@ def encoder():
 
 def experiment(**kwargs):
     args = dict(x_train=X, y_train=Y, x_test=X[:9], y_test=Y[:9], encoder=encoder(),
-                make_classifier=lambda dropout=0.0: None, budgets=(6,), seeds=(0,), learning_rates=(1e-2,),
-                verbose=False)
+                make_classifier=lambda dropout=0.0: None, budgets=(6,), seeds=(0,),
+                learning_rates=(1e-2,), verbose=False)
     args.update(kwargs)
     return fewlabels.label_budget_experiment(**args)
 

@@ -17,6 +17,7 @@ The pieces of notebook 03's pretraining experiment:
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from typing import Sequence
@@ -418,7 +419,7 @@ def label_budget_experiment(x_train, y_train, x_test, y_test, *, encoder, make_c
             pretrained = load_encoder_weights(fresh, encoder).get_weights()
             for method, weights in zip(METHODS[2:], (scratch, pretrained)):
                 best = None
-                for d, lr in ((d, lr) for d in dropouts for lr in learning_rates):
+                for d, lr in itertools.product(dropouts, learning_rates):
                     r = runners[d].fit(weights, lr, x_train[tr], y_train[tr], x_train[va],
                                        y_train[va], seed=seed)
                     if r["diverged"]:       # not chosen
