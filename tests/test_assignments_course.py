@@ -57,7 +57,7 @@ LESSON = {      # the lesson's own model, or the library's piece, where a new on
                                    "    return enc, parts.decoder.get_layer('reconstruction'), h_train, h_val"},
     "03_feature_detection_and_pretraining": {
         3: "class MyKLSparsity(regularizers.KLSparsity):\n    pass\n"
-           "my_sparse = train_ae('sparse KL rho 0.2', code_regularizer=regularizers.KLSparsity(0.2, KL_WEIGHT))"},
+           "my_sparse = train_ae('sparse KL rho 0.2', penalty=regularizers.KLSparsity(0.2, KL_WEIGHT))"},
     "04_denoising": {3: "def my_conv_denoiser():\n"
                         "    return conv_denoiser(CONV_WIDTHS, mean_pixel)\n"
                         "mine = denoisers['conv autoencoder']"},

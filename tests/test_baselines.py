@@ -134,3 +134,25 @@ def test_classical_denoisers_name_bad_arguments():
         baselines.bm3d(x, 0.3, per_row=0)
     with pytest.raises(ValueError, match="divide by 255"):
         baselines.bm3d(np.full((1, 8, 8), 255.0), 0.3)
+
+
+def test_wiener_filter_recovers_a_linear_map_and_beats_doing_nothing():
+    rng = np.random.default_rng(0)
+    clean = rng.random((400, 4, 4)).astype(np.float32) * 0.5 + 0.25
+    # noisy = a known affine mix of the clean pixels: the filter must undo it (ridge tiny)
+    mix = np.eye(16) + 0.02 * rng.normal(size=(16, 16))
+    noisy = (clean.reshape(400, 16) @ mix + 0.05).reshape(400, 4, 4).astype(np.float32)
+    assert 0 < noisy.min() and noisy.max() < 1              # no clipping: exactly affine
+    wiener = baselines.WienerFilter(noisy[:300], clean[:300])
+    out = wiener(noisy[300:], 1e-6)
+    assert out.shape == (100, 4, 4) and out.dtype == np.float32
+    assert np.abs(out - clean[300:]).max() < 1e-3
+    # with real noise: better than the noisy input, and larger ridges shrink towards the mean
+    noisy = np.clip(clean + 0.2 * rng.normal(size=clean.shape), 0, 1).astype(np.float32)
+    wiener = baselines.WienerFilter(noisy[:300], clean[:300])
+    err = lambda x: float(np.mean((x - clean[300:]) ** 2))
+    assert err(wiener(noisy[300:], 1.0)) < 0.5 * err(noisy[300:])
+    flat = wiener(noisy[300:], 1e9)
+    np.testing.assert_allclose(flat, np.broadcast_to(clean[:300].mean(0), flat.shape),
+                               atol=1e-3)
+    assert 0 <= out.min() and out.max() <= 1

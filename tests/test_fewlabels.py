@@ -78,6 +78,25 @@ def test_reusable_classifier_is_deterministic_and_restores_best():
     assert a["best_epoch"] <= a["epochs"] <= 30
 
 
+def test_runs_with_the_same_seed_share_their_dropout_masks():
+    x, y = _toy()
+    keras.utils.set_random_seed(0)
+    clf = models.build_classifier((6,), code_dim=4, hidden=(8,), n_classes=3, dropout=0.5)
+    w0, runner = clf.get_weights(), fewlabels.ReusableClassifier(
+        clf, batch_size=16, max_epochs=5, patience=5)
+    assert len(fewlabels._seed_generators(clf)) == 2            # drop_0 and drop_code
+    fit = lambda seed: runner.fit(w0, 1e-2, x[:150], y[:150], x[150:], y[150:], seed=seed)
+    first = fit(3)["best_val_loss"]
+    other = fit(4)["best_val_loss"]        # another run in between moves the generators on
+    again = fit(3)["best_val_loss"]
+    assert again == pytest.approx(first, rel=1e-6)
+    assert other != pytest.approx(first, rel=1e-6)
+    # the masks, not only the batch order, follow the seed: with the generators left where
+    # the last run put them, the same seed gives another run
+    runner._noise = []
+    assert fit(3)["best_val_loss"] != pytest.approx(first, rel=1e-6)
+
+
 def test_reusable_classifier_bad_arguments():
     clf = models.build_classifier((6,), code_dim=4, hidden=(), n_classes=3)
     with pytest.raises(ValueError, match="patience is 0"):

@@ -47,6 +47,19 @@ def test_06_conv_vae_is_build_vae(latent, widths):
                                rtol=1e-6)
 
 
+@pytest.mark.parametrize("latent, widths, beta", [(2, (512, 256), 1.0), (16, (8,), 4.0)])
+def test_06_dense_vae_is_build_vae(latent, widths, beta):
+    base = listing("06", "def conv_vae(")
+    page = listing("06", "def dense_vae(", layers=keras.layers, vae_from=base["vae_from"])
+    mine = page["dense_vae"](latent, widths, seed=0, beta=beta)
+    lib = vae.build_vae((28, 28, 1), latent_dim=latent, kind="dense", widths=widths, seed=0,
+                        beta=beta)
+    for part in ("encoder", "decoder", "model"):
+        same(getattr(mine, part), getattr(lib, part))
+    [sampling] = [l for l in mine.model.layers if isinstance(l, vae.Sampling)]
+    assert sampling.beta == beta
+
+
 @pytest.mark.parametrize("widths", [(16, 32), (4, 6)])
 def test_04_conv_denoiser_is_build_conv_denoiser(widths):
     page = listing("04", "def conv_denoiser(")
@@ -94,8 +107,27 @@ def test_02_tied_autoencoder_is_build_tied_autoencoder(sizes):
 
 
 @pytest.mark.parametrize("hidden, code", [((256,), 64), ((32, 16), 8)])
+def test_03_autoencoder_is_build_dense_autoencoder(hidden, code):
+    from utils import regularizers
+
+    page = listing("03", "def autoencoder(", HIDDEN=hidden, CODE=code)
+    lib = lambda **kw: models.build_dense_autoencoder(code_dim=code, hidden=hidden,
+                                                      code_activation="sigmoid", **kw)
+    for mine, theirs in (
+            (page["autoencoder"](), lib()),
+            (page["autoencoder"](input_dropout=0.3), lib(input_dropout=0.3)),
+            (page["autoencoder"](penalty=regularizers.KLSparsity(0.05, 0.03)),
+             lib(code_regularizer=regularizers.KLSparsity(0.05, 0.03)))):
+        for part in ("autoencoder", "encoder", "decoder"):
+            same(getattr(mine, part), getattr(theirs, part))
+    # the encoder's layers carry the names the classifier's weights are loaded by
+    clf = models.build_classifier(code_dim=code, hidden=hidden, code_activation="sigmoid")
+    models.load_encoder_weights(clf, page["autoencoder"]().encoder)
+
+
+@pytest.mark.parametrize("hidden, code", [((256,), 64), ((32, 16), 8)])
 def test_03_classifier_is_build_classifier(hidden, code):
-    page = listing("03", "def classifier(", HIDDEN=hidden, CODE=code)
+    page = listing("03", "def classifier(", HIDDEN=hidden, CODE=code, layers=keras.layers)
     for dropout in (0.0, 0.5):
         same(page["classifier"](dropout), models.build_classifier(
             code_dim=code, hidden=hidden, code_activation="sigmoid", dropout=dropout))

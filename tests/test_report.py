@@ -77,7 +77,7 @@ def test_a_bar_met_by_a_failure_on_purpose_says_so(tmp_path, monkeypatch):
     assert "reproduced on purpose" in str(rep) and "reproduced on purpose" in rep._repr_html_()
     saved = json.loads((tmp_path / f"{nb}.json").read_text())
     assert saved["metrics"]["ae_auc_blank"]["shows"] == "failure"
-    assert set(bars.SHOWS) == {"working", "failure"}
+    assert set(bars.SHOWS) == {"working", "failure", "sanity"}
     for name, spec in ((n, s) for b in bars.BARS.values() for n, s in b.items()):
         assert spec.get("shows", "working") in bars.SHOWS, name
 

@@ -8,8 +8,9 @@ CI judge them (``utils.machinery``). ``op`` is "<=" or ">="; ``full`` is the cou
 quality bar, ``fast`` the looser bar that still fails when nothing was learned, or ``None``
 where fast mode's few epochs cannot show the effect (reported, judged in full mode only).
 ``shows`` (optional) is ``"failure"`` for a bar met when a known failure is reproduced on
-purpose (e.g. an anomaly score that calls blank images normal); every other bar shows a
-method working. Results tables print which.
+purpose (e.g. an anomaly score that calls blank images normal), ``"sanity"`` for a bar that
+only checks a run produced something sensible (it does not separate a method from its
+baseline); every other bar shows a method working. Results tables print which.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ from ._validate import check_array, check_choice, check_real, describe
 
 OPS = {"<=": operator.le, ">=": operator.ge}
 # what a bar's row shows when it is met: the words results tables print
-SHOWS = {"working": "a method working", "failure": "a known failure, reproduced on purpose"}
+SHOWS = {"working": "a method working", "failure": "a known failure, reproduced on purpose",
+         "sanity": "a sanity check, not a comparison"}
 NOTE_SHOWS = "a measurement, not judged"   # what a note (a number without a bar) shows
 
 
 def shows(spec) -> str:
     """What a bar's row shows when it is met: ``"working"`` unless the bar (``spec``, one of
-    ``BARS[notebook]``'s dicts) says ``"failure"``."""
+    ``BARS[notebook]``'s dicts) says ``"failure"`` or ``"sanity"``."""
     if not isinstance(spec, Mapping):
         raise TypeError(f"spec is {describe(spec)}; expected a bar's dict from utils.bars.BARS.")
     return check_choice("spec['shows']", spec.get("shows", "working"), tuple(SHOWS))
@@ -112,21 +114,25 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
             op=">=", full=20.0, fast=14.0,
             text="test PSNR (dB) of the autoencoder best on validation, Gaussian σ = 0.5 "
                  "clipped"),
+        # Re-set when the Wiener filter joined the classical methods (2026-12-07): before it,
+        # 4.29 / 4.39 / 4.43 dB over the strongest (PCA projection) at seeds 0 / 1 / 2.
         "gaussian_ae_minus_best_classical_db": dict(
-            op=">=", full=4.0, fast=-3.0,
+            op=">=", full=2.5, fast=-3.0,
             text="best autoencoder − strongest classical method (blur, median, PCA, total "
-                 "variation, non-local means, wavelet, BM3D; each tuned with its offset on the "
-                 "validation split, the best chosen there), test PSNR dB, Gaussian σ = 0.5"),
+                 "variation, non-local means, wavelet, BM3D, Wiener filter; each tuned with its "
+                 "offset on the validation split, the best chosen there), test PSNR dB, "
+                 "Gaussian σ = 0.5"),
         "gaussian_ae_minus_noisy_db": dict(
             op=">=", full=5.0, fast=5.0,
             text="best autoencoder − noisy input, PSNR dB, Gaussian σ = 0.5"),
         "salt_and_pepper_ae_minus_best_classical_db": dict(
             op=">=", full=0.0, fast=-3.0,
-            text="U-Net − strongest classical filter, PSNR dB, salt-and-pepper 0.2 (> 0: "
-                 "beats it)"),
+            text="U-Net − strongest classical method (the same eight), PSNR dB, "
+                 "salt-and-pepper 0.2 (> 0: beats it)"),
         "masking_ae_minus_best_classical_db": dict(
             op=">=", full=0.0, fast=-3.0,
-            text="U-Net − strongest classical filter, PSNR dB, masking 0.5 (> 0: beats it)"),
+            text="U-Net − strongest classical method (the same eight), PSNR dB, masking 0.5 "
+                 "(> 0: beats it)"),
     },
     "05_watermark_removal": {
         # Part 1, one site's watermark on every photo (issue 17's bars): the autoencoder
@@ -162,18 +168,14 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
         "vae_neg_elbo_over_init": dict(
             op="<=", full=0.25, fast=0.5,
             text="16-d VAE test −ELBO / its value at initialisation"),
+        # sanity checks: the plain twin's fitted-Gaussian decodes score about as high
+        # (0.84-0.85 against 0.86; ten classes in every set)
         "prior_sample_confidence": dict(
-            op=">=", full=0.8, fast=None,
+            op=">=", full=0.8, fast=None, shows="sanity",
             text="classifier's mean confidence on samples from the prior"),
         "prior_sample_classes": dict(
-            op=">=", full=10, fast=2,
+            op=">=", full=10, fast=2, shows="sanity",
             text="digit classes among the prior samples' predictions"),
-        # the fair baseline: a Gaussian fitted to the plain twin's own training codes
-        # (0.70 / 0.78 / 0.87 at seeds 0, 1, 2, full mode, TensorFlow, 2026-12-07)
-        "fd_vae_over_plain_ae_fitted": dict(
-            op="<=", full=0.95, fast=None,
-            text="Fréchet distance to test digits: VAE samples / plain AE decodes of codes "
-                 "from a Gaussian fitted to its training codes"),
     },
     "07_autoencoders_at_work": {
         # Calibrated on full-mode runs at seeds 0, 1 and 2 (TensorFlow, 2026-11-28); the
@@ -187,14 +189,17 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
         "corrected_auc_blank": dict(  # 1.0
             op=">=", full=0.9, fast=0.9,
             text="blank images: ROC-AUC of the complexity-corrected VAE score"),
+        # a compression check: PCA's 16 numbers retrieve as well (note code_over_pca_precision)
         "code_over_pixel_precision": dict(  # 1.005–1.014
             op=">=", full=0.98, fast=0.4,
-            text="precision@10: 16-number autoencoder code / 784 pixels"),
+            text="precision@10: 16-number autoencoder code / 784 pixels (compression; "
+                 "PCA's 16 numbers as good)"),
         "slant_step_min": dict(  # 0.097–0.101
             op=">=", full=0.05, fast=None,
             text="smallest rise of the decoded digits' mean slant from one step to the next"),
+        # a random direction of the same length keeps as many (note random_dir_same_digit_min)
         "same_digit_min": dict(  # 0.94–0.95
-            op=">=", full=0.9, fast=0.8,
+            op=">=", full=0.9, fast=0.8, shows="sanity",
             text="lowest share of moved digits judged the same digit, |step| ≤ 0.25"),
     },
 }

@@ -143,6 +143,42 @@ def bm3d(x, sigma: float, per_row: int = 10) -> np.ndarray:
     return out
 
 
+class WienerFilter:
+    """The affine map from noisy to clean images with the least squared error on training
+    pairs: the Wiener filter (the best linear estimator, with a constant), estimated from
+    data rather than from a noise model. ``ridge`` > 0 adds ``ridge × ‖W‖²`` to the squared
+    error, so it also works with few pairs.
+
+    Built once from the pairs (their cross-products: one ``(P+1)×(P+1)`` matrix for ``P``
+    pixels); each call solves for its ``ridge`` (the solution is kept) and maps every image
+    of ``x``, clipped to [0, 1]. Unlike the filters above it learns from the training
+    images, as PCA projection does; it sees every pixel of an image at once.
+    """
+
+    def __init__(self, noisy, clean):
+        noisy = check_images("noisy", noisy, dtype=None)
+        clean = check_images("clean", clean, dtype=None)
+        check_same_shape("noisy", noisy, "clean", clean)
+        self.shape = noisy.shape[1:]
+        x = np.c_[noisy.reshape(len(noisy), -1), np.ones(len(noisy))].astype(np.float64)
+        self._gram = x.T @ x
+        self._cross = x.T @ clean.reshape(len(clean), -1).astype(np.float64)
+        self._solved: dict[float, np.ndarray] = {}
+
+    def __call__(self, x, ridge: float) -> np.ndarray:
+        x = check_images("x", x, dtype=None)
+        if x.shape[1:] != self.shape:
+            raise ValueError(f"x has images of shape {x.shape[1:]}; the filter was fitted on "
+                             f"{self.shape}.")
+        ridge = check_real("ridge", ridge, low=0, low_open=True)
+        if ridge not in self._solved:
+            eye = np.eye(len(self._gram))
+            eye[-1, -1] = 0.0                                # the constant is not shrunk
+            self._solved[ridge] = np.linalg.solve(self._gram + ridge * eye, self._cross)
+        flat = np.c_[x.reshape(len(x), -1), np.ones(len(x))] @ self._solved[ridge]
+        return np.clip(flat, 0.0, 1.0).reshape(x.shape).astype(np.float32)
+
+
 def debias(x, offset: float) -> np.ndarray:
     """``x − offset``, clipped to [0, 1]: removes a constant bias (clipped Gaussian noise
     lifts a black pixel by σ/√(2π) on average; masking darkens, so its offset is negative)

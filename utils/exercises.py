@@ -433,8 +433,8 @@ def kl_penalty(cls) -> None:
     what = "your KL sparsity penalty"
     cls = _given(what, cls, type, "MyKLSparsity")
     if not issubclass(cls, KLSparsity):
-        _fail(what, "`MyKLSparsity` does not subclass regularizers.KLSparsity (the layer "
-                    "train_ae needs), so the model cannot use it.")
+        _fail(what, "`MyKLSparsity` does not subclass regularizers.KLSparsity (whose call "
+                    "adds the penalty to the loss), as the exercise asks.")
     if cls.penalty is KLSparsity.penalty:
         _fail(what, "`MyKLSparsity` uses the library's penalty; write your own `penalty`.")
     from .regularizers import kl_divergence_bernoulli
@@ -465,7 +465,7 @@ def sparse_code(model, cls, x_test, *, low: float, high: float, lesson) -> None:
     if not isinstance(encoder, keras.Model):
         _fail(what, "`my_sparse` has no encoder; expected what train_ae returns.")
     if not any(isinstance(l, cls) for l in encoder.layers):
-        _fail(what, "its encoder has no MyKLSparsity layer: pass code_regularizer="
+        _fail(what, "its encoder has no MyKLSparsity layer: pass penalty="
                     "MyKLSparsity(0.2, KL_WEIGHT) to train_ae.")
     penalty = next(l for l in encoder.layers if isinstance(l, cls))
     if not (np.isclose(getattr(penalty, "rho", -1), 0.2) and getattr(penalty, "weight", 0) > 0):

@@ -145,6 +145,25 @@ def carve_validation(y, indices, val_fraction: float, seed: int) -> tuple[np.nda
     return np.sort(train), np.sort(val)
 
 
+def _seed_generators(model) -> list:
+    """The ``keras.random.SeedGenerator`` of every layer of ``model``, nested models included,
+    in layer order (each once)."""
+    import keras
+
+    found, seen = [], set()
+
+    def walk(layer):
+        for value in vars(layer).values():
+            if isinstance(value, keras.random.SeedGenerator) and id(value) not in seen:
+                seen.add(id(value))
+                found.append(value)
+        for inner in getattr(layer, "layers", ()):
+            walk(inner)
+
+    walk(model)
+    return found
+
+
 class ReusableClassifier:
     """Train one compiled Keras classifier many times without re-tracing it.
 
@@ -155,6 +174,12 @@ class ReusableClassifier:
     weights to the ones given, the optimizer's state to fresh and the learning rate to the
     one given, then trains with ``train_on_batch`` (available on every Keras backend) over
     mini-batches shuffled by ``seed``.
+
+    Random layers (``Dropout``, ``GaussianNoise``) draw their noise from seed generators;
+    every run restarts them from a state set by its ``seed`` (on PyTorch, where Keras's
+    unseeded dropout draws from torch's global generator, it reseeds that one), so two runs
+    with the same seed (for instance a pretrained and a scratch network of a pair) see the
+    same dropout masks, whatever ran in between.
 
     Each run is early-stopped on the validation loss (checked after every epoch) and ends
     with its best weights restored. A run whose validation loss is never finite (it diverged:
@@ -175,6 +200,8 @@ class ReusableClassifier:
         model.compile(optimizer=self.optimizer, loss="sparse_categorical_crossentropy")
         self.optimizer.build(model.trainable_variables)
         self._fresh_state = [np.array(v.numpy()) for v in self.optimizer.variables]
+        self._noise = _seed_generators(model)
+        self._noise_seeds = [int(np.asarray(g.state.numpy())[0]) for g in self._noise]
 
     def fit(self, weights: Sequence[np.ndarray], learning_rate: float, x, y, x_val, y_val,
             *, seed: int) -> dict:
@@ -199,10 +226,18 @@ class ReusableClassifier:
         x_val, y_val = _check_features("x_val", x_val, "y_val", y_val)
         check_same_shape("x", x, "x_val", x_val, axes=slice(1, None))
         seed = check_seed("seed", seed, allow_none=False)
+        import keras
+
         self.model.set_weights(weights)
         for v, fresh in zip(self.optimizer.variables, self._fresh_state):
             v.assign(fresh)
         self.optimizer.learning_rate = float(learning_rate)
+        for g, own in zip(self._noise, self._noise_seeds):   # the same masks for the same seed
+            g.state.assign(np.array([(own + seed) % 2**31, 0], dtype=g.state.dtype))
+        if self._noise and keras.backend.backend() == "torch":
+            import torch    # Keras's unseeded dropout draws from torch's global generator there
+
+            torch.manual_seed(seed)
         rng = np.random.default_rng(seed)
         t0 = time.perf_counter()
         best, best_epoch, best_weights, steps, epoch = np.inf, -1, None, 0, 0

@@ -174,9 +174,11 @@ def _landing(readme: str, books: list[tuple[Path, dict]], decks: set[str]) -> st
         row = next((r for r in res if text and r[0] == text), res[0] if res else None)
         head = f"{row[0]}: **{row[1]}** ({row[2]})" if row else "—"
         deck = (f"[deck](slides/{path.stem}.slides.html)" if path.stem in decks else "—")
-        failures = sum(bars.shows(spec) == "failure"
-                       for spec in bars.BARS.get(path.stem, {}).values())
-        on_purpose = f" ({failures} a failure reproduced on purpose)" if failures else ""
+        kinds = [bars.shows(spec) for spec in bars.BARS.get(path.stem, {}).values()]
+        failures, checks = kinds.count("failure"), kinds.count("sanity")
+        said = ([f"{failures} a failure reproduced on purpose"] if failures else []) + (
+            [f"{checks} sanity check{'s' if checks > 1 else ''}"] if checks else [])
+        on_purpose = f" ({', '.join(said)})" if said else ""
         rows.append(f"| {path.stem[:2]} | [{title(nb)}](notebooks/{path.stem}) | {head} | "
                     f"{passed} of {len(judged)} passed{on_purpose} | {deck} |")
     commands = readme_section(readme, "## Two commands")
