@@ -300,6 +300,12 @@ CHEATS = [
     "from utils.vae import _log_bernoulli",
     "import inspect\nsrc = inspect.getsource(vae.Sampling.call)",
     "opt = keras.optimizers.Adam()\nopt.iterations.assign(100)\nf = lambda: opt.__wrapped__",
+    # found by a helper told to pass the checks without the work (2026-12-07)
+    "import IPython\nIPython.get_ipython().set_custom_exc((BaseException,), print)",
+    "E = exercises\nE._fail = lambda *a, **k: None",
+    "n = np\nn.allclose = lambda *a, **k: True",
+    "recs = keras.Model.fit\nrecs = recs._ae_fits",
+    "import weakref",
 ]
 
 

@@ -204,46 +204,72 @@ def test_sparse_code():
     for i in range(64):
         x[i, 4 + 5 * (i % 4):8 + 5 * (i % 4), 4:24] = 1.0
     with fails("not been trained"):
-        E.sparse_code(parts, MyKLSparsity, x, low=0.0, high=1.0, lesson=[])
+        E.sparse_code(parts, MyKLSparsity, x, low=0.0, high=1.0, lesson=[], weight=0.1)
     parts.autoencoder.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
     parts.autoencoder.fit(x, x, epochs=30, batch_size=16, verbose=0)
-    E.sparse_code(parts, MyKLSparsity, x, low=0.0, high=1.0, lesson=[])
+    E.sparse_code(parts, MyKLSparsity, x, low=0.0, high=1.0, lesson=[], weight=0.1)
     with fails("outside"):
-        E.sparse_code(parts, MyKLSparsity, x, low=0.9, high=1.0, lesson=[])
+        E.sparse_code(parts, MyKLSparsity, x, low=0.9, high=1.0, lesson=[], weight=0.1)
     with fails("already trained"):
-        E.sparse_code(parts, MyKLSparsity, x, low=0.0, high=1.0, lesson=parts.autoencoder)
+        E.sparse_code(parts, MyKLSparsity, x, low=0.0, high=1.0, lesson=parts.autoencoder, weight=0.1)
     lesson = models.build_dense_autoencoder(code_dim=8, hidden=(16,), code_activation="sigmoid",
                                             code_regularizer=regularizers.KLSparsity(0.2, 0.1))
     with fails("no MyKLSparsity layer"):
-        E.sparse_code(lesson, MyKLSparsity, x, low=0.0, high=1.0, lesson=[])
+        E.sparse_code(lesson, MyKLSparsity, x, low=0.0, high=1.0, lesson=[], weight=0.1)
     off = models.build_dense_autoencoder(code_dim=8, hidden=(16,), code_activation="sigmoid",
                                          code_regularizer=MyKLSparsity(0.2, 0.0))
-    with fails("a weight above 0"):                  # the penalty switched off
-        E.sparse_code(off, MyKLSparsity, x, low=0.0, high=1.0, lesson=[])
+    with fails("the weight 0.1"):                    # the penalty switched off
+        E.sparse_code(off, MyKLSparsity, x, low=0.0, high=1.0, lesson=[], weight=0.1)
     lazy = models.build_dense_autoencoder(code_dim=8, hidden=(16,), code_activation="sigmoid",
                                           code_regularizer=MyKLSparsity(0.2, 0.1))
     lazy.autoencoder.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
     lazy.autoencoder.fit(x, x, epochs=5, batch_size=4, verbose=0)     # 80 steps, learning nothing
     with fails("learning rate of 0"):
-        E.sparse_code(lazy, MyKLSparsity, x, low=0.0, high=1.0, lesson=[])
+        E.sparse_code(lazy, MyKLSparsity, x, low=0.0, high=1.0, lesson=[], weight=0.1)
     zero = keras.optimizers.schedules.PiecewiseConstantDecay([1], [0.0, 0.0])
     lazy.autoencoder.compile(optimizer=keras.optimizers.Adam(zero), loss="mse")
     lazy.autoencoder.fit(x, x, epochs=5, batch_size=4, verbose=0)     # a schedule of zeros
     with fails("learning rate of 0"):
-        E.sparse_code(lazy, MyKLSparsity, x, low=0.0, high=1.0, lesson=[])
+        E.sparse_code(lazy, MyKLSparsity, x, low=0.0, high=1.0, lesson=[], weight=0.1)
     barely = models.build_dense_autoencoder(code_dim=8, hidden=(16,), code_activation="sigmoid",
                                             code_regularizer=MyKLSparsity(0.2, 0.1))
     barely.autoencoder.compile(optimizer=keras.optimizers.Adam(1e-7), loss="mse")
     barely.autoencoder.fit(x, x, epochs=3, batch_size=4, verbose=0)   # steps, but no learning
     with fails("untrained copy"):
-        E.sparse_code(barely, MyKLSparsity, x, low=0.0, high=1.0, lesson=[])
+        E.sparse_code(barely, MyKLSparsity, x, low=0.0, high=1.0, lesson=[], weight=0.1)
     # a schedule that decays to 0 by the last step (a cosine decay) still counts as training
     decayed = models.build_dense_autoencoder(code_dim=8, hidden=(16,), code_activation="sigmoid",
                                              code_regularizer=MyKLSparsity(0.2, 0.1))
     cosine = keras.optimizers.schedules.CosineDecay(1e-2, decay_steps=120)
     decayed.autoencoder.compile(optimizer=keras.optimizers.Adam(cosine), loss="mse")
     decayed.autoencoder.fit(x, x, epochs=30, batch_size=16, verbose=0)
-    E.sparse_code(decayed, MyKLSparsity, x, low=0.0, high=1.0, lesson=[])
+    E.sparse_code(decayed, MyKLSparsity, x, low=0.0, high=1.0, lesson=[], weight=0.1)
+    # one penalty, the student's, inside the model that was trained
+    inp = keras.Input((28, 28, 1))
+    code = keras.layers.Dense(8, activation="sigmoid")(keras.layers.Flatten()(inp))
+    both = MyKLSparsity(0.2, 0.1)(regularizers.KLSparsity(0.2, 0.1)(code))
+    enc = keras.Model(inp, both)
+    out = keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784, activation="sigmoid")(both))
+    two = models.Autoencoder(keras.Model(inp, out), enc, None)
+    two.autoencoder.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    two.autoencoder.fit(x, x, epochs=5, batch_size=16, verbose=0)
+    with fails("one penalty layer"):                 # the library's layer doing the work
+        E.sparse_code(two, MyKLSparsity, x, low=0.0, high=1.0, lesson=[], weight=0.1)
+    import types
+    other = models.build_dense_autoencoder(code_dim=8, hidden=(16,), code_activation="sigmoid",
+                                           code_regularizer=MyKLSparsity(0.2, 0.1))
+    mixed = types.SimpleNamespace(encoder=other.encoder, autoencoder=parts.autoencoder)
+    with fails("not part of its autoencoder"):
+        E.sparse_code(mixed, MyKLSparsity, x, low=0.0, high=1.0, lesson=[], weight=0.1)
+
+    class Silent(MyKLSparsity):
+        def call(self, h):
+            return h
+
+    quiet = models.build_dense_autoencoder(code_dim=8, hidden=(16,), code_activation="sigmoid",
+                                           code_regularizer=Silent(0.2, 0.1))
+    with fails("overrides call"):
+        E.sparse_code(quiet, Silent, x, low=0.0, high=1.0, lesson=[], weight=0.1)
 
 
 # 04 ------------------------------------------------------------------------------------

@@ -456,9 +456,11 @@ def kl_penalty(cls) -> None:
     _passed(what)
 
 
-def sparse_code(model, cls, x_test, *, low: float, high: float, lesson) -> None:
-    """Notebook 03: ``model`` (an Autoencoder) carries a ``cls`` penalty, is not the lesson's,
-    and its mean code activation on ``x_test`` is in [low, high]."""
+def sparse_code(model, cls, x_test, *, low: float, high: float, lesson,
+                weight: float) -> None:
+    """Notebook 03: ``model`` (an Autoencoder) carries one penalty, a ``cls`` with ρ = 0.2 and
+    ``weight`` (KL_WEIGHT), inside the model that was trained; it is not the lesson's, and
+    its mean code activation on ``x_test`` is in [low, high]."""
     what = "your sparse autoencoder"
     model = _given(what, model, object, "my_sparse")
     encoder = getattr(model, "encoder", None)
@@ -467,13 +469,25 @@ def sparse_code(model, cls, x_test, *, low: float, high: float, lesson) -> None:
     if not any(isinstance(l, cls) for l in encoder.layers):
         _fail(what, "its encoder has no MyKLSparsity layer: pass penalty="
                     "MyKLSparsity(0.2, KL_WEIGHT) to train_ae.")
-    penalty = next(l for l in encoder.layers if isinstance(l, cls))
-    if not (np.isclose(getattr(penalty, "rho", -1), 0.2) and getattr(penalty, "weight", 0) > 0):
-        _fail(what, "its MyKLSparsity layer does not have ρ = 0.2 and a weight above 0.")
+    from .regularizers import KLSparsity, L1Activity
+
+    penalties = [l for l in encoder.layers if isinstance(l, (cls, KLSparsity, L1Activity))]
+    if len(penalties) != 1 or type(penalties[0]) is not cls:
+        _fail(what, "its encoder should have one penalty layer, your MyKLSparsity, and no "
+                    "other (the library's or a second one).")
+    penalty = penalties[0]
+    if type(penalty).call is not KLSparsity.call:
+        _fail(what, "`MyKLSparsity` overrides call; write only `penalty`.")
+    if not (np.isclose(getattr(penalty, "rho", -1), 0.2)
+            and np.isclose(getattr(penalty, "weight", 0), weight)):
+        _fail(what, f"its MyKLSparsity layer does not have ρ = 0.2 and the weight {weight:g} "
+                    "(KL_WEIGHT).")
+    trained = _model(what, model, "my_sparse")
+    if not {id(v) for v in encoder.weights} <= {id(v) for v in trained.weights}:
+        _fail(what, "its encoder is not part of its autoencoder (the model that was trained).")
     _not_the_lessons(what, _model(what, model, "my_sparse"), lesson, "my_sparse")
     _fitted(what, _model(what, model, "my_sparse"), "my_sparse")
     x = np.asarray(x_test)
-    trained = _model(what, model, "my_sparse")
     ratio = _mse(trained, x, x) / _mse(_fresh_copy(trained), x, x)
     if not ratio < 0.7:
         _fail(what, f"its error is {ratio:.2f} × an untrained copy's (expected below 0.7 ×): "

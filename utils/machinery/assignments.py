@@ -555,10 +555,12 @@ _TAMPER_ATTRS = {"modules", "__path__", "__code__", "__dict__", "input_transform
                  "input_transformers_cleanup", "ast_transformers", "events", "__globals__",
                  "__closure__", "__defaults__", "__kwdefaults__", "__wrapped__", "f_globals",
                  "f_locals", "f_back", "FunctionType", "CodeType", "getprofile", "setprofile",
-                 "settrace"}
+                 "settrace", "get_ipython", "set_custom_exc", "excepthook", "showtraceback",
+                 "_ae_fits"}
 # modules that reach into functions, frames and memory rather than compute a result
 _TAMPER_MODULES = {"importlib", "builtins", "inspect", "types", "ctypes", "gc", "dis",
-                   "marshal", "pickle", "dill", "cloudpickle", "threading"}
+                   "marshal", "pickle", "dill", "cloudpickle", "threading", "IPython",
+                   "ipykernel", "weakref"}
 
 
 def _parse(text: str):
@@ -594,9 +596,10 @@ def tampering(nb, source) -> list[str]:
     """What the student's own code cells of ``nb`` (those not copied unchanged from the
     autograder version ``source``) do to the machinery that grades them: the IPython shell,
     ``importlib``, ``sys.modules``, a package's ``__path__`` or ``__dict__``,
-    ``setattr``/``exec``/``eval``, a private name of an imported module (``models._x``) or
-    one of its attributes assigned
-    (``np.allclose = ...``, ``report.exercise_check = ...``), or, in the exercises, a name
+    ``setattr``/``exec``/``eval``, IPython's exception hooks, the checks' records of training,
+    a private name of an imported module (``models._x``) or one of its attributes assigned
+    (``np.allclose = ...``, ``report.exercise_check = ...``; also through another name bound
+    to the module, ``E = exercises``), or, in the exercises, a name
     of the lesson that a check reads rebound (``ae = ...`` where the check compares the
     student's model with the lesson's ``ae``). A check run inside the student's kernel cannot
     defend itself against such code, so a submission with any of it scores 0 (the instructor
@@ -615,6 +618,16 @@ def tampering(nb, source) -> list[str]:
                      if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names}
         if _source(cell).strip() not in given:
             trees.append((i, tree))
+    # a name bound to an imported module or to one of its attributes (`E = exercises`,
+    # `n = np`, `f = keras.Model.fit`) is watched like the module itself
+    every = [_parse(_source(c)) for c in cells if c["cell_type"] == "code"]
+    while True:
+        more = {t.id for tree in every for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                and _rooted_in(node.value, imported)
+                for t in node.targets if isinstance(t, ast.Name)} - imported
+        if not more:
+            break
+        imported |= more
     # the lesson's names the checks read, which only the lesson may set (the exercises' own
     # results and whatever the worked solutions define are the student's to set)
     src_cells = check_notebook("source", source)
@@ -662,6 +675,15 @@ def tampering(nb, source) -> list[str]:
                 elif node.attr.startswith("_"):        # a module's private state
                     found.append(f"cell {i} uses {ast.unparse(node)}")
     return list(dict.fromkeys(found))
+
+
+def _rooted_in(node, names: set) -> bool:
+    """Whether ``node`` is a name of ``names`` or an attribute chain on one."""
+    import ast
+
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id in names
 
 
 def restore_checks(nb, source):
