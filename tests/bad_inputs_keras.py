@@ -323,6 +323,12 @@ CASES = [
      "sample_weight has values down to -1"),
     ("fit_on_fresh_data/weights-length", lambda: _fresh(lambda r: (X, X, np.ones(2))), V,
      "sample_weight has 2 entries"),
+    ("fit_on_fresh_data/validation-pair", lambda: _fresh(lambda r: (X, X, None),
+                                                          validation=(X, X)), T,
+     r"validation is 2 values; expected a tuple \(x, y, sample_weight\)"),
+    ("fit_on_fresh_data/validation-nan", lambda: _fresh(lambda r: (X, X, None),
+                                                         validation=(X, X * NAN, None)), V,
+     "validation's y contains NaN"),
 ]
 # seeds in the range every backend's SeedGenerator takes; KL sparsity codes in [0, 1]
 KERAS_SEED = r"expected an integer seed in \[0, 2147483647\] \(what keras.random.SeedGenerator"

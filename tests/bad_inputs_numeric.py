@@ -252,6 +252,10 @@ CASES = [
     ("WienerFilter-shapes", lambda: baselines.WienerFilter(IMG, IMG[:1]), V,
      "noisy has shape"),
     ("WienerFilter-255", lambda: baselines.WienerFilter(B255, IMG), V, "divide by 255"),
+    ("WienerFilter-add-size", lambda: baselines.WienerFilter(IMG, IMG).add(
+        IMG[:, :6, :6], IMG[:, :6, :6]), V, "noisy has images of shape"),
+    ("WienerFilter-add-255", lambda: baselines.WienerFilter(IMG, IMG).add(B255, IMG), V,
+     "divide by 255"),
     ("WienerFilter-ridge-0", lambda: baselines.WienerFilter(IMG, IMG)(IMG, 0), V, "ridge is 0"),
     ("WienerFilter-other-size", lambda: baselines.WienerFilter(IMG, IMG)(IMG[:, :6, :6], 1.0),
      V, r"x has images of shape \(6, 6\); the filter was fitted on \(12, 12\)"),

@@ -152,6 +152,15 @@ def test_wiener_filter_recovers_a_linear_map_and_beats_doing_nothing():
     wiener = baselines.WienerFilter(noisy[:300], clean[:300])
     err = lambda x: float(np.mean((x - clean[300:]) ** 2))
     assert err(wiener(noisy[300:], 1.0)) < 0.5 * err(noisy[300:])
+    # two noise draws added pair by pair: the same filter as fitted on both at once
+    again = np.clip(clean + 0.2 * rng.normal(size=clean.shape), 0, 1).astype(np.float32)
+    both = baselines.WienerFilter(np.concatenate([noisy[:300], again[:300]]),
+                                  np.concatenate([clean[:300], clean[:300]]))
+    added = baselines.WienerFilter(noisy[:300], clean[:300])
+    first = added(noisy[300:], 1.0)                   # solved, then refitted after add
+    assert added.add(again[:300], clean[:300]) is added and added.pairs == 600
+    np.testing.assert_allclose(added(noisy[300:], 1.0), both(noisy[300:], 1.0), atol=1e-5)
+    assert not np.allclose(first, both(noisy[300:], 1.0), atol=1e-4)
     flat = wiener(noisy[300:], 1e9)
     np.testing.assert_allclose(flat, np.broadcast_to(clean[:300].mean(0), flat.shape),
                                atol=1e-3)

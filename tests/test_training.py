@@ -159,13 +159,20 @@ def test_fit_on_fresh_data_uses_a_new_round_each_time(capsys):
         x = np.random.default_rng(r).normal(size=(64, 4)).astype("float32")
         return x, 2 * x, np.ones(64, "float32")
 
-    losses = training.fit_on_fresh_data(model, make_round, rounds=6, batch_size=16,
-                                        label="toy", print_every=3)
-    assert seen == list(range(6)) and len(losses) == 6
+    x_val = np.random.default_rng(99).normal(size=(20, 4)).astype("float32")
+    history = training.fit_on_fresh_data(model, make_round, rounds=6, batch_size=16,
+                                         label="toy", print_every=3,
+                                         validation=(x_val, 2 * x_val, None))
+    losses, val = history.history["loss"], history.history["val_loss"]
+    assert seen == list(range(6)) and len(losses) == len(val) == 6
     assert losses[-1] < 0.5 * losses[0]                 # it learns y = 2x across rounds
+    assert val[-1] < 0.5 * val[0]                       # and on data it never trained on
+    np.testing.assert_allclose(val[-1], model.evaluate(x_val, 2 * x_val, verbose=0),
+                               rtol=1e-5)               # the held-out loss, after the round
     assert int(model.optimizer.iterations) == 6 * 4     # one step counter across rounds
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 2 and out[0].startswith("toy: round 3/6, 64 fresh examples")
+    assert "val_loss" in out[0]
     with pytest.raises(ValueError, match="rounds is 0"):
         training.fit_on_fresh_data(model, make_round, rounds=0, batch_size=16)
 
@@ -187,8 +194,10 @@ def test_each_epoch_serves_exactly_its_own_round():
                 {"a": np.full((n, 2), r, "float32"), "b": np.full((n, 1), 2 * r, "float32")},
                 {"a": np.ones(n, "float32"), "b": np.zeros(n, "float32")})
 
-    losses = training.fit_on_fresh_data(model, make_round, rounds=4, batch_size=3)
-    np.testing.assert_allclose(losses, [0, 1, 4, 9], atol=1e-5)   # "b" weighted 0
+    history = training.fit_on_fresh_data(model, make_round, rounds=4, batch_size=3,
+                                         validation=make_round(5))
+    np.testing.assert_allclose(history.history["loss"], [0, 1, 4, 9], atol=1e-5)  # "b": 0
+    np.testing.assert_allclose(history.history["val_loss"], [25] * 4, atol=1e-4)  # weighted
     data = training.FreshRounds(make_round, rounds=2, batch_size=4, seed=5)
     assert len(data) == 3 and len(data[2][0]) == 2                 # last batch is short
     again = training.FreshRounds(make_round, rounds=2, batch_size=4, seed=5)

@@ -149,21 +149,37 @@ class WienerFilter:
     data rather than from a noise model. ``ridge`` > 0 adds ``ridge × ‖W‖²`` to the squared
     error, so it also works with few pairs.
 
-    Built once from the pairs (their cross-products: one ``(P+1)×(P+1)`` matrix for ``P``
-    pixels); each call solves for its ``ridge`` (the solution is kept) and maps every image
-    of ``x``, clipped to [0, 1]. Unlike the filters above it learns from the training
+    Built from the pairs (their cross-products: one ``(P+1)×(P+1)`` matrix for ``P``
+    pixels); ``add`` adds more pairs (e.g. another noise draw of the same clean images, so
+    the filter sees as many noisy images as a network trained on fresh noise). Each call
+    solves for its ``ridge`` (the solution is kept until pairs are added) and maps every
+    image of ``x``, clipped to [0, 1]. Unlike the filters above it learns from the training
     images, as PCA projection does; it sees every pixel of an image at once.
     """
 
     def __init__(self, noisy, clean):
+        self.shape = None
+        self.pairs = 0
+        self.add(noisy, clean)
+
+    def add(self, noisy, clean) -> "WienerFilter":
+        """Add the pairs ``(noisy[i], clean[i])`` to those the filter is fitted on."""
         noisy = check_images("noisy", noisy, dtype=None)
         clean = check_images("clean", clean, dtype=None)
         check_same_shape("noisy", noisy, "clean", clean)
-        self.shape = noisy.shape[1:]
+        if self.shape is not None and noisy.shape[1:] != self.shape:
+            raise ValueError(f"noisy has images of shape {noisy.shape[1:]}; the filter's "
+                             f"pairs so far are {self.shape}.")
         x = np.c_[noisy.reshape(len(noisy), -1), np.ones(len(noisy))].astype(np.float64)
-        self._gram = x.T @ x
-        self._cross = x.T @ clean.reshape(len(clean), -1).astype(np.float64)
+        gram, cross = x.T @ x, x.T @ clean.reshape(len(clean), -1).astype(np.float64)
+        if self.shape is None:
+            self.shape, self._gram, self._cross = noisy.shape[1:], gram, cross
+        else:
+            self._gram += gram
+            self._cross += cross
+        self.pairs += len(noisy)
         self._solved: dict[float, np.ndarray] = {}
+        return self
 
     def __call__(self, x, ridge: float) -> np.ndarray:
         x = check_images("x", x, dtype=None)

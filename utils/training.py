@@ -205,6 +205,18 @@ def _check_targets(name: str, value, n: int, *, weights: bool = False):
     return arr
 
 
+def _round_data(name: str, out, verb: str = "is") -> tuple:
+    """``out`` checked as one round of data, ``(x, y, sample_weight)``, and returned; ``name
+    verb`` starts the error message ("make_round(3) returned", "validation is")."""
+    if not isinstance(out, (tuple, list)) or len(out) != 3:
+        got = f"{len(out)} values" if isinstance(out, (tuple, list)) else type(out).__name__
+        raise TypeError(f"{name} {verb} {got}; expected a tuple (x, y, sample_weight), "
+                        "sample_weight possibly None.")
+    x = _data(f"{name}'s x", out[0])
+    return (x, _check_targets(f"{name}'s y", out[1], len(x)),
+            _check_targets(f"{name}'s sample_weight", out[2], len(x), weights=True))
+
+
 class FreshRounds(keras.utils.PyDataset):
     """A Keras dataset whose every epoch is a *round* of freshly made data, so no example
     is seen twice (notebook 05 draws new patches and new watermarks every round).
@@ -230,20 +242,11 @@ class FreshRounds(keras.utils.PyDataset):
         self._load(0)
 
     def _load(self, r: int) -> None:
-        out = self.make_round(r)
-        if not isinstance(out, (tuple, list)) or len(out) != 3:
-            got = (f"{len(out)} values" if isinstance(out, (tuple, list))
-                   else type(out).__name__)
-            raise TypeError(f"make_round({r}) returned {got}; expected a tuple "
-                            "(x, y, sample_weight), sample_weight possibly None.")
-        x = _data(f"make_round({r})'s x", out[0])
+        x, y, sample_weight = _round_data(f"make_round({r})", self.make_round(r), "returned")
         if self.round >= 0 and len(x) != len(self.x):
             raise ValueError(f"make_round({r}) made {len(x)} examples and round 0 made "
                              f"{len(self.x)}; expected the same number every round.")
-        self.y = _check_targets(f"make_round({r})'s y", out[1], len(x))
-        self.sample_weight = _check_targets(f"make_round({r})'s sample_weight", out[2],
-                                            len(x), weights=True)
-        self.x, self.round = x, r
+        self.x, self.y, self.sample_weight, self.round = x, y, sample_weight, r
         self.order = np.random.default_rng([self.seed, r]).permutation(len(x))
 
     def __len__(self) -> int:
@@ -269,13 +272,12 @@ class FreshRounds(keras.utils.PyDataset):
 
 
 class _RoundLine(keras.callbacks.Callback):
-    """Starts round e of a ``FreshRounds`` at epoch e; one progress line per ``every`` rounds;
-    keeps each round's mean loss."""
+    """Starts round e of a ``FreshRounds`` at epoch e; one progress line per ``every``
+    rounds."""
 
     def __init__(self, data: FreshRounds, every: int, label: str):
         super().__init__()
         self.data, self.every, self.label = data, every, label
-        self.losses: list[float] = []
         self._t0 = time.perf_counter()
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -283,7 +285,6 @@ class _RoundLine(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        self.losses.append(float(logs["loss"]))
         if (epoch + 1) % self.every and epoch + 1 != self.data.rounds:
             return
         parts = "  ".join(f"{k} {v:.4g}" for k, v in logs.items() if k.endswith("loss"))
@@ -293,19 +294,25 @@ class _RoundLine(keras.callbacks.Callback):
 
 
 def fit_on_fresh_data(model: keras.Model, make_round, *, rounds: int, batch_size: int,
-                      label: str = "", print_every: int = 1,
-                      seed: int | None = None) -> list[float]:
+                      label: str = "", print_every: int = 1, seed: int | None = None,
+                      validation=None) -> keras.callbacks.History:
     """Train ``model`` for ``rounds`` epochs of a ``FreshRounds`` dataset: each epoch a new
     round of data from ``make_round`` (see ``FreshRounds``), one ``model.fit`` call.
 
-    Keep the optimizer's learning-rate schedule in steps: its step counter runs on across
-    rounds. Prints one line per ``print_every`` rounds; returns the mean training loss of
-    each round.
+    ``validation``: fixed held-out data in a round's form, ``(x, y, sample_weight)``, checked
+    the same way; its losses (``val_loss`` and, for several outputs, ``val_<output>_loss``)
+    are measured after every round. Keep the optimizer's learning-rate schedule in steps:
+    its step counter runs on across rounds. Prints one line per ``print_every`` rounds;
+    returns Keras's ``History``: each round's mean training loss (and the validation
+    losses) under ``.history``.
     """
     check_model("model", model)
     label = check_str("label", label, allow_empty=True)
     print_every = check_int("print_every", print_every, low=1)
+    if validation is not None:
+        validation = _round_data("validation", validation)
+        validation = validation[:2] if validation[2] is None else validation
     dataset = FreshRounds(make_round, rounds=rounds, batch_size=batch_size, seed=seed)
     line = _RoundLine(dataset, print_every, label)
-    model.fit(dataset, epochs=dataset.rounds, verbose=0, callbacks=[line])
-    return line.losses
+    return model.fit(dataset, epochs=dataset.rounds, verbose=0, callbacks=[line],
+                     validation_data=validation, validation_batch_size=batch_size)
