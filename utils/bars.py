@@ -115,9 +115,11 @@ BARS: dict[str, dict[str, dict[str, Any]]] = {
             text="test PSNR (dB) of the autoencoder best on validation, Gaussian σ = 0.5 "
                  "clipped"),
         # Re-set when the Wiener filter joined the classical methods (2026-12-07): before it,
-        # 4.29 / 4.39 / 4.43 dB over the strongest (PCA projection) at seeds 0 / 1 / 2.
+        # 4.29 / 4.39 / 4.43 dB over the strongest (PCA projection) at seeds 0 / 1 / 2; with
+        # the Wiener filter fitted on one noise draw per digit 2.98 / 3.05 / 3.12 dB; fitted on
+        # as many draws as the denoisers train on (EPOCHS), 2.50 dB at seed 1: the bar is 2 dB.
         "gaussian_ae_minus_best_classical_db": dict(
-            op=">=", full=2.5, fast=-3.0,
+            op=">=", full=2.0, fast=-3.0,
             text="best autoencoder − strongest classical method (blur, median, PCA, total "
                  "variation, non-local means, wavelet, BM3D, Wiener filter; each tuned with its "
                  "offset on the validation split, the best chosen there), test PSNR dB, "
