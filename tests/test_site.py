@@ -84,9 +84,9 @@ def test_write_sources_lists_every_notebook_its_headline_and_every_bar(tmp_path)
         assert f"(notebooks/{path.stem})" in landing and (src / "notebooks" / path.name).is_file()
         headline = bars.BARS[path.stem][site.HEADLINES[path.stem]]["text"]
         assert headline in landing, path.stem
-    assert "| 07 |" in landing and "(1 a failure reproduced on purpose, 1 sanity check)" in landing
+    assert "| 07 |" in landing and "(1 a failure reproduced on purpose, 2 sanity checks)" in landing
     assert "(3 a failure reproduced on purpose)" in landing          # 02's overfitting rows
-    assert "(2 sanity checks)" in landing                          # 06's prior-sample rows
+    assert "| 06 |" in landing and "(2 sanity checks)" in landing  # 06's prior-sample rows
     for path in NOTEBOOKS:
         for name, spec in bars.BARS[path.stem].items():
             # one table row per bar, a | in its text escaped so the row keeps its 4 cells
