@@ -27,8 +27,11 @@ def test_image_grid_pads_and_titles():
 
 
 def test_history_codes_and_lines():
-    fig = plots.plot_history({"a": {"loss": [3, 2, 1], "val_loss": [3, 2.5, 2]}})
-    assert len(fig.axes[0].lines) == 2
+    fig = plots.plot_history({"a": {"loss": [3, 2, 1], "val_loss": [3, 2.5, 2]},
+                              "b": {"loss": [4, 3, 2], "val_loss": [4, 3.5, 3]}})
+    a_train, a_val, b_train, b_val = fig.axes[0].lines
+    assert a_train.get_color() == a_val.get_color() != b_train.get_color() == b_val.get_color()
+    assert [line.get_linestyle() for line in fig.axes[0].lines] == ["-", "--", "-", "--"]
     fig = plots.plot_codes_2d(np.zeros((4, 2)), np.arange(4))
     assert fig.axes[0].get_title() == "2-D codes"
     fig = plots.plot_lines([2, 4, 8], {"a": [1, 2, 3], "b": [3, 2, 1]}, xlabel="k", ylabel="e",

@@ -114,7 +114,8 @@ def image_grid(images, ncols: int = 8, *, titles: Sequence[str] | None = None,
 
 def plot_history(histories: Mapping[str, object], *, keys=("loss", "val_loss"),
                  log: bool = True, title: str = "Training curves", ylabel: str = "loss"):
-    """Loss curves of one or more Keras ``History`` objects (or their ``.history`` dicts)."""
+    """Loss curves of one or more Keras ``History`` objects (or their ``.history`` dicts): one
+    colour per history, its training curve solid and its validation curves dashed."""
     histories = _mapping("histories", histories, "label -> History")
     if isinstance(keys, (str, bytes)) or not isinstance(keys, (Sequence, np.ndarray)) \
             or len(keys) == 0:
@@ -133,9 +134,9 @@ def plot_history(histories: Mapping[str, object], *, keys=("loss", "val_loss"),
                 raise ValueError(f"history {label!r} has no {key!r}; it has {sorted(h)}.")
         curves[label] = h
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    for label, h in curves.items():
+    for i, (label, h) in enumerate(curves.items()):
         for key in keys:
-            ax.plot(np.arange(1, len(h[key]) + 1), h[key],
+            ax.plot(np.arange(1, len(h[key]) + 1), h[key], color=f"C{i % 10}",
                     linestyle="--" if key.startswith("val") else "-",
                     label=f"{label} {key}")
     ax.set_xlabel("epoch"), ax.set_ylabel(ylabel), ax.set_title(title)
