@@ -35,7 +35,9 @@ def same(a: keras.Model, b: keras.Model) -> None:
 
 @pytest.mark.parametrize("latent, widths", [(16, (32, 64)), (3, (8, 4))])
 def test_06_conv_vae_is_build_vae(latent, widths):
-    page = listing("06", "def conv_vae(")
+    net = listing("06", "def conv_network(")
+    page = listing("06", "def conv_vae(", conv_network=net["conv_network"],
+                   bernoulli_nll=net["bernoulli_nll"])
     mine = page["conv_vae"](latent, widths, seed=0)
     lib = vae.build_vae((28, 28, 1), latent_dim=latent, kind="conv", widths=widths, seed=0)
     for part in ("encoder", "decoder", "model"):
@@ -49,7 +51,9 @@ def test_06_conv_vae_is_build_vae(latent, widths):
 
 @pytest.mark.parametrize("latent, widths, beta", [(2, (512, 256), 1.0), (16, (8,), 4.0)])
 def test_06_dense_vae_is_build_vae(latent, widths, beta):
-    base = listing("06", "def conv_vae(")
+    net = listing("06", "def conv_network(")
+    base = listing("06", "def conv_vae(", conv_network=net["conv_network"],
+                   bernoulli_nll=net["bernoulli_nll"])
     page = listing("06", "def dense_vae(", layers=keras.layers, vae_from=base["vae_from"])
     mine = page["dense_vae"](latent, widths, seed=0, beta=beta)
     lib = vae.build_vae((28, 28, 1), latent_dim=latent, kind="dense", widths=widths, seed=0,
