@@ -29,15 +29,20 @@ def listing(notebook: str, marker: str, **names) -> dict:
     return space
 
 
+def conv_vae_listing() -> dict:
+    """06's ``conv_vae`` listing, run with the section-1 listing it builds on."""
+    net = listing("06", "def conv_network(")
+    return listing("06", "def conv_vae(", conv_network=net["conv_network"],
+                   bernoulli_nll=net["bernoulli_nll"])
+
+
 def same(a: keras.Model, b: keras.Model) -> None:
     assert models.architecture(a) == models.architecture(b)
 
 
 @pytest.mark.parametrize("latent, widths", [(16, (32, 64)), (3, (8, 4))])
 def test_06_conv_vae_is_build_vae(latent, widths):
-    net = listing("06", "def conv_network(")
-    page = listing("06", "def conv_vae(", conv_network=net["conv_network"],
-                   bernoulli_nll=net["bernoulli_nll"])
+    page = conv_vae_listing()
     mine = page["conv_vae"](latent, widths, seed=0)
     lib = vae.build_vae((28, 28, 1), latent_dim=latent, kind="conv", widths=widths, seed=0)
     for part in ("encoder", "decoder", "model"):
@@ -51,9 +56,7 @@ def test_06_conv_vae_is_build_vae(latent, widths):
 
 @pytest.mark.parametrize("latent, widths, beta", [(2, (512, 256), 1.0), (16, (8,), 4.0)])
 def test_06_dense_vae_is_build_vae(latent, widths, beta):
-    net = listing("06", "def conv_network(")
-    base = listing("06", "def conv_vae(", conv_network=net["conv_network"],
-                   bernoulli_nll=net["bernoulli_nll"])
+    base = conv_vae_listing()
     page = listing("06", "def dense_vae(", layers=keras.layers, vae_from=base["vae_from"])
     mine = page["dense_vae"](latent, widths, seed=0, beta=beta)
     lib = vae.build_vae((28, 28, 1), latent_dim=latent, kind="dense", widths=widths, seed=0,
