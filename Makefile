@@ -8,6 +8,11 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONUNBUFFERED := 1
+# The test commands run pytest on JOBS processes (pytest-xdist): on 2 cores two notebooks at
+# once take about 0.7 of the time of one after the other. JOBS=1 runs them one at a time.
+JOBS ?= 2
+# one notebook's cells (nbval) and one test module stay on one process, in order
+PYTEST_JOBS = $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadscope)
 
 .PHONY: help install course test test-browser test-backends backends slides lab outputs clean \
 	check-full-data check-real-mnist assignments autograde test-assignments site
@@ -71,7 +76,7 @@ MACHINERY_TESTS := assignments site slides launch layout results_page runner env
 test-backends: $(BACKENDS_STAMP)
 	for b in jax torch; do \
 		echo "== the Keras code's unit tests and every notebook (nbval, fast mode) on the $$b backend"; \
-		AE_BACKEND=$$b KERAS_BACKEND=$$b AE_MODE=fast $(BIN)/python -m pytest -q tests notebooks \
+		AE_BACKEND=$$b KERAS_BACKEND=$$b AE_MODE=fast $(BIN)/python -m pytest -q $(PYTEST_JOBS) tests notebooks \
 			$(foreach t,$(MACHINERY_TESTS),--ignore=tests/test_$(t).py) -p no:cacheprovider || exit 1; \
 	done
 
@@ -106,7 +111,7 @@ check-real-mnist: $(STAMP)
 		--build build/real-mnist --only $(or $(ONLY),01 02 03 04 06)
 
 test: $(STAMP)
-	AE_MODE=fast $(BIN)/python -m pytest -v tests notebooks
+	AE_MODE=fast $(BIN)/python -m pytest -v $(PYTEST_JOBS) tests notebooks
 
 SLIDES_NPM := slides/node_modules/.package-lock.json
 
@@ -164,9 +169,10 @@ autograde: $(STAMP)
 
 # Every course notebook as an assignment: reference solutions full marks, untouched student
 # notebooks and three cheating submissions zero, the student bundle installed from a fresh copy
-# (fast mode; about 35 minutes on 2 cores; .ci/run runs it).
+# (fast mode; one test per notebook, JOBS at a time; .ci/run runs it).
 test-assignments: $(STAMP)
-	AE_TEST_ASSIGNMENTS=1 AE_MODE=fast $(BIN)/python -m pytest -q tests/test_assignments_course.py -p no:cacheprovider
+	AE_TEST_ASSIGNMENTS=1 AE_MODE=fast $(BIN)/python -m pytest -q $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist worksteal) \
+		tests/test_assignments_course.py -p no:cacheprovider
 
 outputs: $(STAMP)
 	$(BIN)/python -m utils.machinery.runner --mode full --store $(if $(ONLY),--only $(ONLY))

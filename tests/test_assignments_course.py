@@ -6,8 +6,9 @@ exercise's names to what the notebook already computed, one that hands in the le
 model (or the library's piece) where a new one is asked, and one that replaces the check
 helpers with functions that do nothing. For the last notebook, a wrong answer loses exactly
 its exercise's point and a submission that raises still gets its rows. Fast mode, as
-autograding uses. The sample submissions stay in ``build/sample-submissions/`` for trying
-``make autograde SUBMISSIONS=build/sample-submissions``."""
+autograding uses. One test item per notebook, each with a course folder of its own, so that
+``pytest -n 2`` grades two notebooks at once; sample submissions for trying ``make autograde``
+come from ``python -m utils.machinery.assignments samples`` (README)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,6 @@ from utils.machinery.runner import discover
 pytestmark = pytest.mark.skipif(
     os.environ.get("AE_TEST_ASSIGNMENTS") != "1",
     reason="grades every course notebook five times (minutes): run by `make test-assignments`")
-
-SAMPLES = A.BUILD / "sample-submissions"
 
 # What a student who wants the point without the work might hand in, per notebook and graded
 # exercise (its number among the notebook's exercises).
@@ -78,55 +77,47 @@ def _stubbed(ex) -> str:
     return STUB + "".join(f"{name} = None\n" for name in ex.variables)
 
 
-def test_every_notebook_graded_as_an_assignment(tmp_path):
-    paths = discover(A.NOTEBOOK_DIR)
-    out, course = tmp_path / "assignments", tmp_path / "grading"
-    A.generate(paths, out=out, course=course)
-    shutil.rmtree(SAMPLES, ignore_errors=True)
-    A.sample_submissions(SAMPLES, assignments=out)
-    last = paths[-1].stem
-    for variant in ("wrong", "raises"):              # one notebook: the slowest part is running it
-        only = tmp_path / "only" / last
-        only.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(out / last, only, dirs_exist_ok=True)
-        A.sample_submissions(SAMPLES, assignments=only.parent, variants=(variant,))
-    graded = {}
-    for path in paths:
-        name = path.stem
-        student = nbformat.read(out / name / f"{name}.ipynb", as_version=4)
-        source = nbformat.read(out / name / "autograder" / f"{name}.ipynb", as_version=4)
-        checked = [e for e in A.exercises(source) if e.check is not None]
-        graded[name] = {e.number for e in checked}
-        assert set(REUSED[name]) == set(LESSON[name]) == graded[name], \
-            f"{name}: a cheat for every graded exercise"
-        for cheat, changes in (("cheat-reused", {e.grade_id: REUSED[name][e.number] for e in checked}),
-                               ("cheat-lesson", {e.grade_id: LESSON[name][e.number] for e in checked}),
-                               ("cheat-stubbed", {e.grade_id: _stubbed(e) for e in checked})):
-            (SAMPLES / cheat).mkdir(exist_ok=True)
-            nbformat.write(A.fill(student, source, changes), SAMPLES / cheat / f"{name}.ipynb")
-    rows = A.autograde(SAMPLES, course=course, grades=tmp_path / "grades.csv",
+COURSE = discover(A.NOTEBOOK_DIR)
+LAST = COURSE[-1].stem
+
+
+@pytest.mark.parametrize("path", COURSE, ids=[p.stem for p in COURSE])
+def test_notebook_graded_as_an_assignment(path, tmp_path):
+    name = path.stem
+    out, course, samples = tmp_path / "assignments", tmp_path / "grading", tmp_path / "samples"
+    A.generate([path], out=out, course=course)
+    variants = ("reference", "untouched") + (("wrong", "raises") if name == LAST else ())
+    A.sample_submissions(samples, assignments=out, variants=variants)
+    student = nbformat.read(out / name / f"{name}.ipynb", as_version=4)
+    source = nbformat.read(out / name / "autograder" / f"{name}.ipynb", as_version=4)
+    checked = [e for e in A.exercises(source) if e.check is not None]
+    graded = {e.number for e in checked}
+    assert set(REUSED[name]) == set(LESSON[name]) == graded, \
+        f"{name}: a cheat for every graded exercise"
+    for cheat, changes in (("cheat-reused", {e.grade_id: REUSED[name][e.number] for e in checked}),
+                           ("cheat-lesson", {e.grade_id: LESSON[name][e.number] for e in checked}),
+                           ("cheat-stubbed", {e.grade_id: _stubbed(e) for e in checked})):
+        (samples / cheat).mkdir()
+        nbformat.write(A.fill(student, source, changes), samples / cheat / f"{name}.ipynb")
+    rows = A.autograde(samples, course=course, grades=tmp_path / "grades.csv",
                        feedback=tmp_path / "feedback")
-    shutil.copy2(tmp_path / "grades.csv", SAMPLES / "grades.csv")
-    for path in paths:
-        mine = [r for r in rows if r["notebook"] == path.stem]
-        by = lambda student: [r for r in mine if r["student"] == student]  # noqa: E731
-        assert by("reference") and all(r["points"] == r["max_points"] for r in by("reference")), \
-            (path.stem, by("reference"))
-        for student in ("untouched", "cheat-reused", "cheat-lesson", "cheat-stubbed"):
-            got = by(student)
-            assert {r["exercise"] for r in got} == graded[path.stem], (path.stem, student, got)
-            assert all(r["points"] == 0 for r in got), (path.stem, student, got)
-        done = nbformat.read(course / "autograded" / "untouched" / path.stem / path.name,
-                             as_version=4)
-        code = [c for c in done.cells if c.cell_type == "code"]
-        assert code[-1].execution_count is not None, f"{path.stem}: the student notebook stopped early"
-    wrong = [r for r in rows if r["notebook"] == last and r["student"] == "wrong"]
-    first = next(e for e in A.exercises(nbformat.read(out / last / "autograder" / f"{last}.ipynb",
-                                                      as_version=4)) if e.check is not None)
-    assert [r["points"] for r in wrong] == [0.0 if r["exercise"] == first.number else r["max_points"]
-                                            for r in wrong], wrong
+    by = lambda student: [r for r in rows if r["student"] == student]  # noqa: E731
+    assert by("reference") and all(r["points"] == r["max_points"] for r in by("reference")), \
+        (name, by("reference"))
+    for student in ("untouched", "cheat-reused", "cheat-lesson", "cheat-stubbed"):
+        got = by(student)
+        assert {r["exercise"] for r in got} == graded, (name, student, got)
+        assert all(r["points"] == 0 for r in got), (name, student, got)
+    done = nbformat.read(course / "autograded" / "untouched" / name / path.name, as_version=4)
+    code = [c for c in done.cells if c.cell_type == "code"]
+    assert code[-1].execution_count is not None, f"{name}: the student notebook stopped early"
+    if name != LAST:
+        return
+    wrong, first = by("wrong"), checked[0]
+    assert [r["points"] for r in wrong] == \
+        [0.0 if r["exercise"] == first.number else r["max_points"] for r in wrong], wrong
     assert "float" in next(r for r in wrong if r["exercise"] == first.number)["message"]
-    raises = [r for r in rows if r["notebook"] == last and r["student"] == "raises"]
+    raises = by("raises")
     assert raises and "RuntimeError: a bug in the submission" in raises[0]["message"]
 
 
