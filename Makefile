@@ -14,11 +14,14 @@ JOBS ?= 2
 # one notebook's cells (nbval) and one test module stay on one process, in order
 PYTEST_JOBS = $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadscope)
 
-.PHONY: help install course test test-browser test-backends backends slides lab outputs clean \
+.PHONY: help install course bench test test-browser test-backends backends slides lab outputs clean \
 	check-full-data check-real-mnist assignments autograde test-assignments site
 
 help:
 	@echo "make course   set up .venv, run every notebook (full mode) into build/"
+	@echo "make bench    run the course (full mode) into build/bench/ and print each notebook's"
+	@echo "              time beside the kept run's (results/), as a ratio, with its slowest cells"
+	@echo "              ONLY='01 05'  MODE=fast|full"
 	@echo "make test     set up .venv, run the unit tests and every notebook (fast mode, nbval)"
 	@echo "make lab      set up .venv, open JupyterLab on the notebooks (http://127.0.0.1:8888/lab)"
 	@echo "              PORT=8888  IP=127.0.0.1 (IP=0.0.0.0 in a container)  BROWSER=0|1"
@@ -56,6 +59,9 @@ course: $(STAMP) $(if $(filter-out tensorflow,$(BACKEND)),backends)
 	$(if $(BACKEND),AE_BACKEND=$(BACKEND) KERAS_BACKEND=$(BACKEND)) $(BIN)/python -m utils.machinery.runner \
 		$(if $(MODE),--mode $(MODE)) $(if $(ONLY),--only $(ONLY))
 
+bench: $(STAMP)
+	$(BIN)/python -m utils.machinery.bench $(if $(MODE),--mode $(MODE)) $(if $(ONLY),--only $(ONLY))
+
 # The JAX and PyTorch backends (CPU builds): JAX comes with the test extra, PyTorch with
 # the backends extra (torch 2.13.0; on Linux, PyPI's build of it is the large CUDA one —
 # PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu picks the CPU build).
@@ -69,15 +75,19 @@ backends: $(BACKENDS_STAMP)
 
 # On each backend, what depends on it: the unit tests of the Keras code and every notebook.
 # The course machinery's own tests (grading, website, decks, runner, results page, file
-# layout, argument checks) do not depend on the backend: `make test` runs them once.
-MACHINERY_TESTS := assignments site slides launch layout results_page runner environment \
-	output_folders notebooks validate
+# layout, argument checks) and the tests of the lesson modules that do not use Keras (NumPy,
+# SciPy, scikit-image; tests/test_environment.py checks that they import no Keras) do not
+# depend on the backend: `make test` runs them once.
+MACHINERY_TESTS := assignments site slides launch layout results_page runner bench environment \
+	output_folders notebooks validate notebook_tools
+KERAS_FREE_TESTS := baselines dekel linalg metrics tiling_and_masks watermark plots data
 
 test-backends: $(BACKENDS_STAMP)
 	for b in jax torch; do \
 		echo "== the Keras code's unit tests and every notebook (nbval, fast mode) on the $$b backend"; \
 		AE_BACKEND=$$b KERAS_BACKEND=$$b AE_MODE=fast $(BIN)/python -m pytest -q $(PYTEST_JOBS) tests notebooks \
-			$(foreach t,$(MACHINERY_TESTS),--ignore=tests/test_$(t).py) -p no:cacheprovider || exit 1; \
+			$(foreach t,$(MACHINERY_TESTS) $(KERAS_FREE_TESTS),--ignore=tests/test_$(t).py) \
+			-p no:cacheprovider || exit 1; \
 	done
 
 # Maintainers: full mode on a 60,000-image MNIST without a network. A stand-in mnist.npz

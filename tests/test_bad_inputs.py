@@ -27,7 +27,7 @@ import bad_inputs_models
 import bad_inputs_numeric
 import utils
 from utils import bars, data
-from utils.machinery import judge, results_page, runner as course, slides
+from utils.machinery import bench, judge, results_page, runner as course, slides
 
 GROUPS = (bad_inputs_numeric, bad_inputs_keras, bad_inputs_models, bad_inputs_data)
 
@@ -68,6 +68,8 @@ CASES = [
         course.discover()[0], Path("/tmp/ae-b"), "fast", store="yes"), TypeError,
      "store is 'yes'"),
     ("results_table-runs", lambda: course.results_table([RUN, "x"]), TypeError, "runs is"),
+    ("slowest_cells-times", lambda: course.slowest_cells([3.0]), TypeError, "times is"),
+    ("slowest_cells-n", lambda: course.slowest_cells({"cell 1": 3.0}, n=0), ValueError, "n is 0"),
     ("backend_versions-runs", lambda: course.backend_versions(RUN), TypeError, "runs is"),
     ("write_results-build", lambda: course.write_results([RUN], 7), TypeError, "build is 7"),
     ("write_index-runs", lambda: course.write_index(None, Path(".")), TypeError, "runs is None"),
@@ -112,16 +114,24 @@ CASES = [
     ("write-page", lambda: results_page.write(5), TypeError, "page is 5"),
     ("results_page-main", lambda: results_page.main("--add x"), TypeError, "argv is '--add x'"),
     ("measured-str", lambda: bars.measured("value", "1"), TypeError, "value is '1'"),
+    ("bench_table-this", lambda: bench.table({}, None), ValueError, "this is {}"),
+    ("bench_table-kept", lambda: bench.table(
+        {"notebooks": {"01_a": {"wall_time_s": 1.0}}}, []), ValueError, r"kept is \[\]"),
+    ("bench_kept_run_for-dir", lambda: bench.kept_run_for(
+        {"notebooks": {"01_a": {"mode": "full"}}}, runs_dir=3), TypeError, "runs_dir is 3"),
+    ("bench_main-argv", lambda: bench.main("--only 01"), TypeError, "argv is '--only 01'"),
 ]
 COVERED = {"runner.discover", "runner.select", "runner.kernel_env", "runner.make_kernel_manager",
-           "runner.run_notebook", "runner.results_table", "runner.backend_versions",
+           "runner.run_notebook", "runner.results_table", "runner.slowest_cells",
+           "runner.backend_versions",
            "runner.write_results", "runner.write_index", "runner.main",
            "data.write_synthetic_mnist", "data.mnist_npz_from_pickle",
            "slides.deck_links", "slides.deck_target",
            "judge.problems", "judge.problems_in_file", "results_page.load_run",
            "results_page.check_run", "results_page.run_name", "results_page.render",
            "results_page.kept_runs", "results_page.add", "results_page.write",
-           "results_page.main", "bars.measured"}
+           "results_page.main", "bars.measured", "bench.table", "bench.kept_run_for",
+           "bench.main"}
 
 
 ALL_CASES = [case for group in GROUPS for case in group.CASES] + CASES

@@ -1,5 +1,6 @@
 """The pins in pyproject.toml (the one place) and environment.yml must not drift apart."""
 
+import ast
 import re
 import tomllib
 from pathlib import Path
@@ -49,6 +50,67 @@ def test_backends_target_runs_the_notebooks_too():
     recipe = makefile[makefile.index("test-backends:"):].split("\n\n")[0]
     assert "for b in jax torch" in recipe
     assert re.search(r"pytest -q (\$\(PYTEST_JOBS\) )?tests notebooks", recipe)
+
+
+def _makefile_list(name: str) -> list[str]:
+    text = (ROOT / "Makefile").read_text().replace("\\\n", " ")
+    return re.search(rf"^{name} := (.*)$", text, re.M).group(1).split()
+
+
+def _module_level(tree):
+    """The nodes of a module outside its functions and classes (an import inside a function,
+    as ``_validate.check_model``'s, runs only when the function is called with a model)."""
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield node
+        todo.extend(ast.iter_child_nodes(node))
+
+
+def _uses_keras(module: str, seen: set | None = None) -> bool:
+    """Whether ``utils/<module>.py`` imports Keras when it is imported, itself or through
+    another utils module."""
+    seen = set() if seen is None else seen
+    if module in seen:
+        return False
+    seen.add(module)
+    tree = ast.parse((ROOT / "utils" / f"{module}.py").read_text())
+    for node in _module_level(tree):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                 [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+                 if isinstance(node, ast.ImportFrom) and node.level == 0 else
+                 [f"utils.{a.name}" for a in node.names]
+                 if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module else
+                 [f"utils.{node.module}"] if isinstance(node, ast.ImportFrom) else [])
+        for name in names:
+            if name.split(".")[0] == "keras":
+                return True
+            parts = name.split(".")
+            if parts[0] == "utils" and len(parts) > 1 \
+                    and (ROOT / "utils" / f"{parts[1]}.py").is_file() \
+                    and _uses_keras(parts[1], seen):
+                return True
+    return False
+
+
+def test_tests_left_out_of_test_backends_do_not_use_keras():
+    """make test-backends leaves out the tests of modules without Keras: each such test
+    imports only utils modules that import no Keras, directly or through one another."""
+    assert _uses_keras("models") and _uses_keras("exercises") and not _uses_keras("linalg")
+    for name in _makefile_list("KERAS_FREE_TESTS"):
+        tree = ast.parse((ROOT / "tests" / f"test_{name}.py").read_text())
+        used = {f"utils.{a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                and n.module == "utils" for a in n.names}
+        used |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                 and (n.module or "").startswith("utils.")}
+        assert not any(m.split(".")[0] == "keras" for n in ast.walk(tree)
+                       if isinstance(n, (ast.Import, ast.ImportFrom))
+                       for m in ([a.name for a in n.names] if isinstance(n, ast.Import)
+                                 else [n.module or ""])), name
+        for module in used:
+            assert not _uses_keras(module.split(".")[1]), (name, module)
 
 
 def test_ci_runs_the_readme_test_command():

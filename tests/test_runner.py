@@ -82,6 +82,11 @@ def test_main_runs_all_reports_failure_by_cell_and_builds(notebooks, tmp_path, c
     assert list(times) == [f"cell {i}" for i in code_cells]
     assert all(t >= 0 for t in times.values())
     assert sum(times.values()) <= results[NB]["wall_time_s"]
+    heads = results[NB]["cell_heads"]          # and named by their first lines
+    assert list(heads) == list(times)
+    assert all(heads[f"cell {i}"] == course._first_line("".join(nb["cells"][i]["source"]))
+               for i in code_cells)
+    assert f"{NB}: PASSED" in out.out and "    slowest cells: cell " in out.out
     assert set(results[NB]["metrics"]) == set(bars.BARS[NB])
     assert all(m["passed"] for m in results[NB]["metrics"].values())
     assert results["02_broken"]["status"] == "failed"

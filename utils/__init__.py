@@ -19,4 +19,4 @@ __version__ = "0.1.0"
 __all__ = ["config", "bars", "data", "models", "layers", "regularizers", "linalg", "metrics",
            "features", "fewlabels", "conv", "corrupt", "baselines", "optim", "plots", "report",
            "training", "watermark", "dekel", "tiling", "vae", "ood", "exercises"]
-MACHINERY = ["runner", "judge", "results_page", "slides", "site", "assignments", "launch"]
+MACHINERY = ["runner", "bench", "judge", "results_page", "slides", "site", "assignments", "launch"]

@@ -231,6 +231,24 @@ def _nbgrader(course: Path, *args: str, env: dict | None = None) -> None:
                               + (done.stderr or done.stdout)[-3000:])
 
 
+def _feedback(course: Path, name: str, students: list[str], failed: dict, env: dict) -> None:
+    """nbgrader's feedback pages of notebook ``name`` for ``students``, the ones autograded
+    in this run (``autograde`` cleared the earlier runs' folders): one nbgrader run for all of
+    them (a start of nbgrader costs seconds); where that fails, one run a student, so that a
+    page that cannot be made costs its own student only (recorded in ``failed``)."""
+    if len(students) > 1:
+        try:
+            _nbgrader(course, "generate_feedback", name, "--student=*", env=env)
+            return
+        except AssignmentError:
+            pass
+    for student in students:
+        try:
+            _nbgrader(course, "generate_feedback", name, f"--student={student}", env=env)
+        except AssignmentError as err:
+            failed[(name, student)] = "grading failed: " + _last_error(str(err))
+
+
 def _write_config(course: Path) -> None:
     course.mkdir(parents=True, exist_ok=True)
     (course / "nbgrader_config.py").write_text(
@@ -825,14 +843,16 @@ def autograde(submissions, *, course: Path = BUILD / "grading", grades: Path = B
                 except Exception:  # noqa: BLE001 — nothing to remove
                     pass
     for name in sorted(found):
+        graded = []
         for student in found[name]:                # one at a time: a crash costs one student
             try:
                 _nbgrader(course, "autograde", name, f"--student={student}",
                           f"--Execute.timeout={cell_timeout}",
                           f"--Execute.iopub_timeout={IOPUB_TIMEOUT}", env=env)
-                _nbgrader(course, "generate_feedback", name, f"--student={student}", env=env)
+                graded.append(student)
             except AssignmentError as err:
                 failed[(name, student)] = "grading failed: " + _last_error(str(err))
+        _feedback(course, name, graded, failed, env)
     claim("feedback", feedback, FEEDBACK_COMMAND, default=BUILD / "feedback")
     for old in feedback.iterdir():                  # this run's pages only (the folder is ours)
         if old.is_dir():

@@ -65,6 +65,7 @@ class NotebookRun:
     notes: dict = field(default_factory=dict)
     error: dict | None = None
     cell_times_s: dict = field(default_factory=dict)   # "cell <index>" -> seconds, code cells
+    cell_heads: dict = field(default_factory=dict)     # "cell <index>" -> its first line
 
     @property
     def passed(self) -> bool:
@@ -109,6 +110,7 @@ class _Progress:
         self.cell_t0 = self.t0
         self.error_cell: int | None = None
         self.times: dict[str, float] = {}   # "cell <index>" -> seconds, in execution order
+        self.heads: dict[str, str] = {}     # "cell <index>" -> the cell's first line
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, daemon=True)
 
@@ -138,6 +140,7 @@ class _Progress:
         self.current = None
         now = time.perf_counter()
         self.times[f"cell {cell_index}"] = round(now - self.cell_t0, 1)
+        self.heads[f"cell {cell_index}"] = _first_line(cell.source)
         width = 20
         filled = int(width * self.done / max(self.n_code, 1))
         print(f"    [{'#' * filled}{'.' * (width - filled)}] {self.name}: code cell "
@@ -146,6 +149,24 @@ class _Progress:
 
     def on_cell_error(self, cell, cell_index, **_):
         self.error_cell = cell_index
+
+
+def _first_line(source: str, width: int = 60) -> str:
+    """The first non-blank line of a cell's source, cut to ``width`` characters."""
+    lines = [line.strip() for line in str(source).splitlines() if line.strip()]
+    text = lines[0] if lines else ""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def slowest_cells(times: dict, heads: dict | None = None, n: int = 3) -> str:
+    """``cell 29 (409 s: remover = …), cell 21 (223 s: …)``: the ``n`` slowest code cells of
+    a run's ``cell_times_s``, with their first lines where ``heads`` has them."""
+    if not isinstance(times, dict):
+        raise TypeError(f"times is {times!r:.60}; expected a run's cell_times_s (a dict).")
+    heads = heads or {}
+    top = sorted(times.items(), key=lambda kv: -kv[1])[:check_int("n", n, low=1)]
+    return ", ".join(f"{cell} ({seconds:.0f} s" + (f": {heads[cell]})" if heads.get(cell) else ")")
+                     for cell, seconds in top)
 
 
 def _check_runs_or_paths(name: str, value, kind: type) -> list:
@@ -291,7 +312,7 @@ def run_notebook(path: Path, build: Path, mode: str, *, timeout: int = 3600,
     finally:
         progress.stop()
         run.wall_time_s = round(time.perf_counter() - t0, 1)
-        run.cell_times_s = dict(progress.times)
+        run.cell_times_s, run.cell_heads = dict(progress.times), dict(progress.heads)
 
     recorded = results_dir / f"{name}.json"
     data = json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else None
@@ -337,6 +358,8 @@ def results_table(runs: list[NotebookRun]) -> str:
     for r in runs:
         lines.append(f"{r.notebook}: {r.status.upper()} in {r.wall_time_s:.0f} s "
                      f"({r.mode} mode, {r.data_source or '?'} data, {r.backend or '?'})")
+        if r.cell_times_s:
+            lines.append(f"    slowest cells: {slowest_cells(r.cell_times_s, r.cell_heads)}")
         for name, m in r.metrics.items():
             mark = "ok " if m.get("passed") else "MISSED"
             lines.append(f"    {mark} {name:36s} {_fmt(m.get('value')):>10s}  "
