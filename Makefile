@@ -8,11 +8,15 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONUNBUFFERED := 1
-# The test commands run pytest on JOBS processes (pytest-xdist): on 2 cores two notebooks at
-# once take about 0.7 of the time of one after the other. JOBS=1 runs them one at a time.
+# The test commands run pytest on JOBS processes (pytest-xdist), one thread of OpenMP each:
+# on 2 cores two fast-mode runs of notebook 07 at once took 26 s against 28 s for one alone
+# (TensorFlow), 21 s against 19 s (PyTorch; 76 s with PyTorch's default threads, which then
+# wait for each other) and 33 s against 27 s (JAX). JOBS=1 runs them one at a time.
 JOBS ?= 2
+PARALLEL = $(filter-out 0 1,$(JOBS))
 # one notebook's cells (nbval) and one test module stay on one process, in order
-PYTEST_JOBS = $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadscope)
+PYTEST_JOBS = $(if $(PARALLEL),-n $(JOBS) --dist loadscope)
+PYTEST_ENV = $(if $(PARALLEL),OMP_NUM_THREADS=1)
 
 .PHONY: help install course bench test test-browser test-backends backends slides lab outputs clean \
 	check-full-data check-real-mnist assignments autograde test-assignments site
@@ -85,7 +89,7 @@ KERAS_FREE_TESTS := baselines dekel linalg metrics tiling_and_masks watermark pl
 test-backends: $(BACKENDS_STAMP)
 	for b in jax torch; do \
 		echo "== the Keras code's unit tests and every notebook (nbval, fast mode) on the $$b backend"; \
-		AE_BACKEND=$$b KERAS_BACKEND=$$b AE_MODE=fast $(BIN)/python -m pytest -q $(PYTEST_JOBS) tests notebooks \
+		$(PYTEST_ENV) AE_BACKEND=$$b KERAS_BACKEND=$$b AE_MODE=fast $(BIN)/python -m pytest -q $(PYTEST_JOBS) tests notebooks \
 			$(foreach t,$(MACHINERY_TESTS) $(KERAS_FREE_TESTS),--ignore=tests/test_$(t).py) \
 			-p no:cacheprovider || exit 1; \
 	done
@@ -121,7 +125,7 @@ check-real-mnist: $(STAMP)
 		--build build/real-mnist --only $(or $(ONLY),01 02 03 04 06)
 
 test: $(STAMP)
-	AE_MODE=fast $(BIN)/python -m pytest -v $(PYTEST_JOBS) tests notebooks
+	$(PYTEST_ENV) AE_MODE=fast $(BIN)/python -m pytest -v $(PYTEST_JOBS) tests notebooks
 
 SLIDES_NPM := slides/node_modules/.package-lock.json
 
@@ -181,7 +185,7 @@ autograde: $(STAMP)
 # notebooks and three cheating submissions zero, the student bundle installed from a fresh copy
 # (fast mode; one test per notebook, JOBS at a time; .ci/run runs it).
 test-assignments: $(STAMP)
-	AE_TEST_ASSIGNMENTS=1 AE_MODE=fast $(BIN)/python -m pytest -q $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist worksteal) \
+	$(PYTEST_ENV) AE_TEST_ASSIGNMENTS=1 AE_MODE=fast $(BIN)/python -m pytest -q $(if $(PARALLEL),-n $(JOBS) --dist worksteal) \
 		tests/test_assignments_course.py -p no:cacheprovider
 
 outputs: $(STAMP)
