@@ -69,6 +69,31 @@ def _module_level(tree):
         todo.extend(ast.iter_child_nodes(node))
 
 
+def _imports(nodes):
+    """The absolute names the imports among ``nodes`` bring in (a relative import is read as
+    one inside ``utils``): ``from utils import data`` gives ``utils`` and ``utils.data``."""
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = (node.module or "" if node.level == 0
+                    else ".".join(["utils"] + ([node.module] if node.module else [])))
+            yield base
+            yield from (f"{base}.{a.name}" for a in node.names)
+
+
+def _keras_in(names, seen: set) -> bool:
+    """Whether any of ``names`` is Keras or a utils module that imports it (``_uses_keras``)."""
+    for name in names:
+        parts = name.split(".")
+        if parts[0] == "keras":
+            return True
+        if parts[0] == "utils" and len(parts) > 1 \
+                and (ROOT / "utils" / f"{parts[1]}.py").is_file() and _uses_keras(parts[1], seen):
+            return True
+    return False
+
+
 def _uses_keras(module: str, seen: set | None = None) -> bool:
     """Whether ``utils/<module>.py`` imports Keras when it is imported, itself or through
     another utils module."""
@@ -77,22 +102,7 @@ def _uses_keras(module: str, seen: set | None = None) -> bool:
         return False
     seen.add(module)
     tree = ast.parse((ROOT / "utils" / f"{module}.py").read_text())
-    for node in _module_level(tree):
-        names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                 [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
-                 if isinstance(node, ast.ImportFrom) and node.level == 0 else
-                 [f"utils.{a.name}" for a in node.names]
-                 if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module else
-                 [f"utils.{node.module}"] if isinstance(node, ast.ImportFrom) else [])
-        for name in names:
-            if name.split(".")[0] == "keras":
-                return True
-            parts = name.split(".")
-            if parts[0] == "utils" and len(parts) > 1 \
-                    and (ROOT / "utils" / f"{parts[1]}.py").is_file() \
-                    and _uses_keras(parts[1], seen):
-                return True
-    return False
+    return _keras_in(_imports(_module_level(tree)), seen)
 
 
 def test_tests_left_out_of_test_backends_do_not_use_keras():
@@ -101,16 +111,7 @@ def test_tests_left_out_of_test_backends_do_not_use_keras():
     assert _uses_keras("models") and _uses_keras("exercises") and not _uses_keras("linalg")
     for name in _makefile_list("KERAS_FREE_TESTS"):
         tree = ast.parse((ROOT / "tests" / f"test_{name}.py").read_text())
-        used = {f"utils.{a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
-                and n.module == "utils" for a in n.names}
-        used |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
-                 and (n.module or "").startswith("utils.")}
-        assert not any(m.split(".")[0] == "keras" for n in ast.walk(tree)
-                       if isinstance(n, (ast.Import, ast.ImportFrom))
-                       for m in ([a.name for a in n.names] if isinstance(n, ast.Import)
-                                 else [n.module or ""])), name
-        for module in used:
-            assert not _uses_keras(module.split(".")[1]), (name, module)
+        assert not _keras_in(_imports(ast.walk(tree)), set()), name
 
 
 def test_ci_runs_the_readme_test_command():

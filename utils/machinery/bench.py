@@ -15,7 +15,6 @@ a reference notebook in the same sitting (e.g. ``--only 01``) before reading one
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -45,7 +44,8 @@ def table(this: dict, kept: dict | None) -> str:
     lines = [f"this run: {run_name(this)} on {_machine(this)}",
              f"kept run: {run_name(kept)} on {_machine(kept)} ({kept.get('generated', '?')})"
              if kept else "kept run: none to compare with",
-             f"{'notebook':38s} {'this s':>7s} {'kept s':>7s} {'ratio':>6s}  slowest cells (this run)"]
+             f"{'notebook':38s} {'this s':>7s} {'kept s':>7s} {'ratio':>6s}  "
+             "slowest cells (this run)"]
     total = kept_total = 0.0
     for name, nb in this["notebooks"].items():
         t = float(nb.get("wall_time_s", 0.0))
@@ -102,9 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
-    print(f"\nTimes on this machine ({os.cpu_count()} cores, backend "
-          f"{os.environ.get('KERAS_BACKEND', 'tensorflow')}) against "
-          f"{against if kept else 'no kept run'}:")
+    print(f"\nTimes against {against if kept else 'no kept run'}:")
     print(table(this, kept))
     return status
 
