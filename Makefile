@@ -18,7 +18,7 @@ PARALLEL = $(filter-out 0 1,$(JOBS))
 PYTEST_JOBS = $(if $(PARALLEL),-n $(JOBS) --dist loadscope)
 PYTEST_ENV = $(if $(PARALLEL),OMP_NUM_THREADS=1)
 
-.PHONY: help install course bench test test-browser test-backends backends slides lab outputs clean \
+.PHONY: help install course bench pretrain test test-browser test-backends backends slides lab outputs clean \
 	check-full-data check-real-mnist assignments autograde test-assignments site
 
 help:
@@ -26,6 +26,8 @@ help:
 	@echo "make bench    run the course (full mode) into build/bench/ and print each notebook's"
 	@echo "              time beside the kept run's (results/), as a ratio, with its slowest cells"
 	@echo "              ONLY='01 05'  MODE=fast|full"
+	@echo "make pretrain train notebook 05's unseen-mark U-Net (about an hour on 2 cores) into"
+	@echo "              notebooks/weights/05_watermark_removal/; OVERWRITE=1 replaces the kept ones"
 	@echo "make test     set up .venv, run the unit tests and every notebook (fast mode, nbval)"
 	@echo "make lab      set up .venv, open JupyterLab on the notebooks (http://127.0.0.1:8888/lab)"
 	@echo "              PORT=8888  IP=127.0.0.1 (IP=0.0.0.0 in a container)  BROWSER=0|1"
@@ -65,6 +67,11 @@ course: $(STAMP) $(if $(filter-out tensorflow,$(BACKEND)),backends)
 
 bench: $(STAMP)
 	$(BIN)/python -m utils.machinery.bench $(if $(MODE),--mode $(MODE)) $(if $(ONLY),--only $(ONLY))
+
+# notebook 05's unseen-mark U-Net: one run, checkpoints beside the notebook (about an hour on
+# 2 cores); OVERWRITE=1 replaces the committed ones
+pretrain: $(STAMP)
+	$(BIN)/python -m utils.pretrain watermark $(if $(filter 1,$(OVERWRITE)),--overwrite)
 
 # The JAX and PyTorch backends (CPU builds): JAX comes with the test extra, PyTorch with
 # the backends extra (torch 2.13.0; on Linux, PyPI's build of it is the large CUDA one —

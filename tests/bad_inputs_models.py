@@ -10,9 +10,9 @@ import functools
 import keras
 import numpy as np
 
-from utils import dekel, fewlabels, models, vae, watermark
+from utils import dekel, fewlabels, models, pretrain, vae, watermark
 
-MODULES = (vae, fewlabels, watermark, dekel)
+MODULES = (vae, fewlabels, watermark, dekel, pretrain)
 
 V, T = ValueError, TypeError
 NAN = float("nan")
@@ -363,7 +363,7 @@ CASES = [
     ("Watermarked-colour", lambda: watermarked(colour=COLOURS[:1]),
      V, r"colour has shape \(1, 3\)"),
     ("Watermarked-names", lambda: watermarked(names=("a", 3)), T, r"names\[1\] is 3"),
-    ("WatermarkSampler-split", lambda: watermark.WatermarkSampler("val"), V, "split is 'val'"),
+    ("WatermarkSampler-split", lambda: watermark.WatermarkSampler("valid"), V, "split is 'valid'"),
     ("WatermarkSampler-alpha_range-nan", lambda: sampler(alpha_range=(0.3, NAN)), V,
      "alpha_range contains NaN"),
     ("WatermarkSampler-alpha_range-order", lambda: sampler(alpha_range=(0.7, 0.3)), V,
@@ -513,7 +513,84 @@ CASES += [
 ]
 
 
+def _targets(**kwargs):
+    args = dict(j=PATCHES, clean=PATCHES, alpha=ALPHA, mask_weight=3.0)
+    args.update(kwargs)
+    return watermark.training_targets(args.pop("j"), args.pop("clean"), args.pop("alpha"), **args)
+
+
+def _unseen(**kwargs):
+    args = dict(images={"a": RGB}, sampler=watermark.WatermarkSampler("train"), n=2, draw=0,
+                size=8, clean_share=0.25, mask_weight=3.0)
+    args.update(kwargs)
+    return watermark.unseen_patches(args.pop("images"), args.pop("sampler"), args.pop("n"),
+                                    args.pop("draw"), **args)
+
+
+@functools.lru_cache(maxsize=1)
+def _remover():
+    return models.build_watermark_remover((8, 8, 3), widths=(4, 8))
+
+
+CASES += [
+    ("training_targets-j-255", lambda: _targets(j=PATCHES * 255), V, "j has values"),
+    ("training_targets-j-grey", lambda: _targets(j=PATCHES[..., :1]), V, r"j has shape"),
+    ("training_targets-clean-shape", lambda: _targets(clean=PATCHES[:1]), V, "clean"),
+    ("training_targets-alpha-shape", lambda: _targets(alpha=ALPHA[:, :8]), V,
+     r"alpha has shape \(2, 8, 16\); expected \(2, 16, 16\)"),
+    ("training_targets-alpha-nan", lambda: _targets(alpha=with_nan(ALPHA)), V, "alpha"),
+    ("training_targets-mask_weight", lambda: _targets(mask_weight=-1.0), V, "mask_weight is -1"),
+    ("training_targets-gate_min_alpha", lambda: _targets(gate_min_alpha=2.0), V,
+     "gate_min_alpha is 2"),
+    ("unseen_patches-sampler", lambda: _unseen(sampler="train"), T, "sampler is str"),
+    ("unseen_patches-draw", lambda: _unseen(draw=-1), V, "draw is -1"),
+    ("unseen_patches-clean_share", lambda: _unseen(clean_share=1.5), V, "clean_share is 1.5"),
+    ("unseen_patches-n", lambda: _unseen(n=0), V, "n is 0"),
+    ("unseen_patches-size", lambda: _unseen(size=64), V, "size is 64"),
+    ("compile_remover-model", lambda: pretrain.compile_remover("unet", steps=1, lr=1e-3,
+                                                               gate_weight=0.1), T,
+     "model is str"),
+    ("compile_remover-steps", lambda: pretrain.compile_remover(_remover(), steps=0, lr=1e-3,
+                                                               gate_weight=0.1), V, "steps is 0"),
+    ("compile_remover-lr", lambda: pretrain.compile_remover(_remover(), steps=1, lr=0.0,
+                                                            gate_weight=0.1), V, "lr is 0"),
+    ("compile_remover-gate_weight", lambda: pretrain.compile_remover(
+        _remover(), steps=1, lr=1e-3, gate_weight=-0.1), V, "gate_weight is -0.1"),
+    ("compile_remover-floor", lambda: pretrain.compile_remover(
+        _remover(), steps=1, lr=1e-3, gate_weight=0.1, floor=2.0), V, "floor is 2"),
+    ("config_hash-config", lambda: pretrain.config_hash([], _remover()), T, "config is"),
+    ("config_hash-config-keys", lambda: pretrain.config_hash({"patch": 32}, _remover()), V,
+     r"config lacks \['batch_size'"),
+    ("config_hash-model", lambda: pretrain.config_hash(pretrain.WATERMARK, None), T,
+     "model is NoneType"),
+    ("build-config", lambda: pretrain.build("watermark"), T, "config is 'watermark'"),
+    ("paths-rounds", lambda: pretrain.paths(0), V, "rounds is 0"),
+    ("paths-rounds-float", lambda: pretrain.paths(10.0), T, "rounds is 10.0"),
+    ("paths-folder", lambda: pretrain.paths(10, folder=3), T, "folder is 3"),
+    ("available-folder", lambda: pretrain.available(folder=3.5), T, "folder is 3.5"),
+    ("available-config", lambda: pretrain.available(config={}), V, "config lacks"),
+    ("train-overwrite", lambda: pretrain.train("/nonexistent/x", overwrite="yes"), T,
+     "overwrite is 'yes'"),
+    ("train-print_every", lambda: pretrain.train("/nonexistent/x", print_every=0), V,
+     "print_every is 0"),
+    ("train-checkpoints", lambda: pretrain.train(
+        "/nonexistent/x", config=dict(pretrain.WATERMARK, checkpoints=(10, 5))), V,
+     r"config\['checkpoints'\] is \(10, 5\); expected increasing"),
+    ("train-folder", lambda: pretrain.train(7), T, "folder is 7"),
+    ("load_checkpoint-model", lambda: pretrain.load_checkpoint("model", 10), T,
+     "model is str"),
+    ("load_checkpoint-rounds", lambda: pretrain.load_checkpoint(_remover(), -1), V,
+     "rounds is -1"),
+    ("load_checkpoint-missing", lambda: pretrain.load_checkpoint(_remover(), 7), FileNotFoundError,
+     "no checkpoint after 7 rounds"),
+    ("main-kind", lambda: pretrain.main(["cats"]), SystemExit, "2"),
+]
+
+
 COVERED = {
+    "pretrain.compile_remover", "pretrain.config_hash", "pretrain.build", "pretrain.paths",
+    "pretrain.train", "pretrain.available", "pretrain.load_checkpoint", "pretrain.main",
+    "watermark.training_targets", "watermark.unseen_patches",
     "vae.binarize", "vae.kl_standard_normal", "vae.bernoulli_nll", "vae.Sampling", "vae.VAE",
     "vae.build_vae", "vae.neg_elbo", "vae.iwae_bound", "vae.decode", "vae.sample_prior",
     "vae.latent_grid", "vae.interpolate",

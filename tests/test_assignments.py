@@ -272,6 +272,9 @@ def test_student_bundle_has_the_notebooks_and_library_and_no_solution(tmp_path):
     assert {"99_toy/99_toy.ipynb", "utils/__init__.py", "utils/exercises.py", "Makefile",
             "README.md", "pyproject.toml", "environment.yml"} <= files
     assert not any(f.startswith("utils/machinery") or "autograder" in f for f in files)
+    kept = {p.relative_to(A.ROOT).as_posix() for p in (A.NOTEBOOK_DIR / "weights").rglob("*")
+            if p.is_file()}
+    assert kept and kept <= files      # the script-trained weights, where utils.pretrain looks
     text = "\n".join((where / f).read_text(encoding="utf-8") for f in files
                      if f.endswith((".ipynb", ".py", ".md", "Makefile")))
     assert "base ** 2" not in text and "BEGIN SOLUTION" not in text

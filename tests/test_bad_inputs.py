@@ -35,6 +35,7 @@ EXEMPT = {
     "data.embedded_csv_path": "no arguments",
     "data.load_embedded_mnist": "no arguments",
     "data.keras_cache_dir": "no arguments (reads KERAS_HOME; tested in test_data.py)",
+    "data.grey_photos": "no arguments",
     "config.quiet_logs": "no arguments",
     "config.import_keras_quietly": "no arguments",
     "models.Autoencoder": "a NamedTuple of three models, built only by the builders",

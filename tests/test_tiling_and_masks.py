@@ -132,3 +132,22 @@ def test_mask_scores_on_a_known_pair():
     assert metrics.mask_scores(np.zeros_like(true), true) == dict(iou=0.0, precision=0.0,
                                                                   recall=0.0)
     assert metrics.mask_scores(true, true) == dict(iou=1.0, precision=1.0, recall=1.0)
+
+
+@pytest.mark.parametrize("window", ["smooth", "flat"])
+def test_process_tiled_may_return_other_channels_in_one_pass(window):
+    """A predict that returns the tiles and one more channel (a model's output and its gate)
+    gives both, blended the same way as each alone; a channel count that changes between
+    batches is an error."""
+    img = np.random.default_rng(1).random((37, 45, 3)).astype(np.float32)
+    both = lambda t: np.concatenate([t, t[..., :1] ** 2], axis=-1)
+    out = tiling.process_tiled(both, img, 16, batch_size=7, window=window)
+    assert out.shape == (37, 45, 4)
+    np.testing.assert_allclose(out[..., :3], img, atol=1e-5)
+    alone = tiling.process_tiled(lambda t: np.repeat(t[..., :1] ** 2, 3, -1), img, 16,
+                                 batch_size=7, window=window)
+    np.testing.assert_allclose(out[..., 3], alone[..., 0], atol=1e-6)
+    calls = iter(range(100))
+    changing = lambda t: t if next(calls) == 0 else t[..., :2]
+    with pytest.raises(ValueError, match="same number every batch"):
+        tiling.process_tiled(changing, img, 16, batch_size=7, window=window)

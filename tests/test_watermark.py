@@ -51,14 +51,19 @@ def test_masks_agree_with_changed_pixels_and_alpha_in_range():
     assert (per_patch_max[per_patch_max > 0] >= 0.3 * 0.5).all()
 
 
-def test_test_words_and_logos_never_in_training():
-    assert not set(watermark.TRAIN_WORDS) & set(watermark.TEST_WORDS)
-    assert not set(watermark.TRAIN_LOGOS) & set(watermark.TEST_LOGOS)
-    s = watermark.WatermarkSampler("train", seed=0)
-    names = {s.shape(32)[1] for _ in range(300)}
-    assert names <= set(watermark.TRAIN_WORDS) | set(watermark.TRAIN_LOGOS)
-    t = watermark.WatermarkSampler("test", seed=0)
-    assert {t.shape(32)[1] for _ in range(100)} <= set(watermark.TEST_WORDS) | set(watermark.TEST_LOGOS)
+def test_training_validation_and_test_marks_are_disjoint():
+    splits = {"train": (watermark.TRAIN_WORDS, watermark.TRAIN_LOGOS),
+              "val": (watermark.VAL_WORDS, watermark.VAL_LOGOS),
+              "test": (watermark.TEST_WORDS, watermark.TEST_LOGOS)}
+    marks = {split: set(words) | set(logos) for split, (words, logos) in splits.items()}
+    assert not marks["train"] & marks["val"] and not marks["train"] & marks["test"]
+    assert not marks["val"] & marks["test"]
+    assert {w.lower() for w in watermark.VAL_WORDS}.isdisjoint(
+        w.lower() for w in watermark.TRAIN_WORDS + watermark.TEST_WORDS)  # not even by case
+    for split, allowed in marks.items():
+        s = watermark.WatermarkSampler(split, seed=0)
+        names = {s.shape(32)[1] for _ in range(300)}
+        assert names <= allowed and len(names) > len(allowed) // 2, split
 
 
 def test_seeded():
@@ -72,15 +77,15 @@ def test_seeded():
 
 def test_render_bad_arguments_and_shapes():
     assert watermark.render_text("DRAFT", 20).max() > 0.9
-    for name in watermark.TRAIN_LOGOS + watermark.TEST_LOGOS:
+    for name in watermark.LOGOS:
         logo = watermark.render_logo(name, 24)
         assert logo.shape == (24, 24) and 0 <= logo.min() and logo.max() <= 1 and logo.max() > 0.5
     with pytest.raises(ValueError, match="text is ''"):
         watermark.render_text("", 20)
     with pytest.raises(ValueError, match="name is 'heart'"):
         watermark.render_logo("heart", 24)
-    with pytest.raises(ValueError, match="split is 'val'"):
-        watermark.WatermarkSampler("val")
+    with pytest.raises(ValueError, match="split is 'valid'"):
+        watermark.WatermarkSampler("valid")
 
 
 def test_natural_images_split_and_patches():
@@ -121,7 +126,7 @@ def test_quantized_marks_change_only_masked_pixels():
 
 
 def test_logos_are_marks_not_filled_squares():
-    for name in watermark.TRAIN_LOGOS + watermark.TEST_LOGOS:
+    for name in watermark.LOGOS:
         logo = watermark.render_logo(name, 48)
         assert 0.05 < logo.mean() < 0.7, name     # a filled disc covers 0.64, a solid square 1
         assert max(logo[0, 0], logo[0, -1], logo[-1, 0], logo[-1, -1]) < 0.1, name  # blank corners

@@ -18,5 +18,5 @@ __version__ = "0.1.0"
 # which no module here and no notebook imports.
 __all__ = ["config", "bars", "data", "models", "layers", "regularizers", "linalg", "metrics",
            "features", "fewlabels", "conv", "corrupt", "baselines", "optim", "plots", "report",
-           "training", "watermark", "dekel", "tiling", "vae", "ood", "exercises"]
+           "training", "watermark", "dekel", "tiling", "vae", "ood", "exercises", "pretrain"]
 MACHINERY = ["runner", "bench", "judge", "results_page", "slides", "site", "assignments", "launch"]

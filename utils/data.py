@@ -637,6 +637,20 @@ def natural_images(split: str) -> dict[str, np.ndarray]:
     return {name: natural_image(name) for name in NATURAL_SPLITS[split]}
 
 
+# scikit-image's greyscale photographs: extra validation images for notebook 05's whole-image
+# thresholds (every bundled colour photograph is already in NATURAL_SPLITS)
+GREY_PHOTOS = ("camera", "coins", "moon")
+
+
+def grey_photos() -> dict[str, np.ndarray]:
+    """scikit-image's greyscale photographs ``GREY_PHOTOS``, each copied to three channels:
+    ``{name: (H, W, 3) float32 in [0, 1]}``."""
+    import skimage.data
+
+    return {name: np.repeat(np.asarray(getattr(skimage.data, name)(), np.float32)[..., None]
+                            / 255.0, 3, axis=-1) for name in GREY_PHOTOS}
+
+
 def random_patches(images, n: int, size: int, *, seed: int = 0, flips: bool = True) -> np.ndarray:
     """``n`` random ``size``×``size`` crops from ``images``, each image equally likely, with
     random horizontal flips.

@@ -31,8 +31,9 @@ def tile_window(tile: int, window: str = "smooth") -> np.ndarray:
 def process_tiled(predict: Callable[[np.ndarray], np.ndarray], image, tile: int,
                   stride: int | None = None, *, batch_size: int = 256,
                   window: str = "smooth") -> np.ndarray:
-    """Apply ``predict`` (a batch ``(N, tile, tile, C)`` → same shape) to overlapping tiles of
-    ``image`` ``(H, W, C)`` and blend the overlaps with ``tile_window(tile, window)``.
+    """Apply ``predict`` (a batch ``(N, tile, tile, C)`` → ``(N, tile, tile, C')``) to
+    overlapping tiles of ``image`` ``(H, W, C)`` and blend the overlaps with
+    ``tile_window(tile, window)``.
 
     The image is padded by reflection — by half a tile on every side for the smooth window,
     so that every pixel of the image lies inside tiles, never only at a tile's edge — and to
@@ -40,8 +41,9 @@ def process_tiled(predict: Callable[[np.ndarray], np.ndarray], image, tile: int,
     cover it, so an image that ``predict`` returns unchanged comes back unchanged.
 
     Args:
-        predict: a function from a batch of tiles to a batch of the same shape (e.g. a
-            model's ``predict``).
+        predict: a function from a batch of tiles to a batch of the same shape, or of the
+            same tiles with another number of channels ``C'`` (e.g. a model's cleaned
+            image and its gate side by side, from one pass).
         image: one image ``(H, W, C)``, finite (8-bit pixels, 0..255, are an error:
             divide by 255).
         tile: side of the square tiles, in pixels, from 1 to twice the image's larger side
@@ -51,7 +53,8 @@ def process_tiled(predict: Callable[[np.ndarray], np.ndarray], image, tile: int,
         window: ``"smooth"`` (default) or ``"flat"`` (see ``tile_window``).
 
     Returns:
-        An array of the image's shape (float32).
+        An array ``(H, W, C')`` (float32): the image's shape when ``predict`` keeps the
+        channels.
     """
     predict = check_callable("predict", predict)
     image = check_not_8bit("image", check_array("image", image, ndim=3, dtype=np.float32))
@@ -75,16 +78,22 @@ def process_tiled(predict: Callable[[np.ndarray], np.ndarray], image, tile: int,
     padded = np.pad(image, pad, mode=mode)
     corners = [(i, j) for i in range(0, ph - tile + 1, stride)
                for j in range(0, pw - tile + 1, stride)]
-    out = np.zeros_like(padded)
+    out = None
     total = np.zeros(padded.shape[:2] + (1,), np.float32)
     for k in range(0, len(corners), batch_size):
         chunk = corners[k:k + batch_size]
         tiles = np.stack([padded[i:i + tile, j:j + tile] for i, j in chunk])
         pred = check_array("predict's output", predict(tiles), ndim=None, min_len=0,
                            dtype=np.float32)
-        if pred.shape != tiles.shape:
+        if pred.ndim != 4 or pred.shape[:3] != tiles.shape[:3] or pred.shape[3] < 1:
             raise ValueError(f"predict returned shape {pred.shape} for tiles {tiles.shape}; "
-                             "expected the same shape.")
+                             f"expected {tiles.shape[:3] + ('C',)}: the same tiles, with any "
+                             "number of channels.")
+        if out is None:
+            out = np.zeros(padded.shape[:2] + pred.shape[3:], np.float32)
+        elif pred.shape[3] != out.shape[2]:
+            raise ValueError(f"predict returned {pred.shape[3]} channels and {out.shape[2]} "
+                             "for the first batch; expected the same number every batch.")
         for (i, j), p in zip(chunk, pred):
             out[i:i + tile, j:j + tile] += weight * p
             total[i:i + tile, j:j + tile] += weight

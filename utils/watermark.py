@@ -28,8 +28,14 @@ TRAIN_WORDS = ("SAMPLE", "PROOF", "DRAFT", "STOCK", "photo", "Copyright", "PREVI
                "imaging", "Getty", "shutter", "pixels", "NOT FOR SALE")
 TEST_WORDS = ("CONFIDENTIAL", "specimen", "© ACME", "original", "Reserved", "VOID",
               "gallery", "unpaid")
+# validation marks: neither trained on nor tested on; thresholds are chosen with them
+VAL_WORDS = ("TRIAL", "property", "© FOTO", "LOW RES", "agency", "NO REUSE")
 TRAIN_LOGOS = ("ring", "star", "triangle", "cross")
+VAL_LOGOS = ("hexagon", "arrow")
 TEST_LOGOS = ("skimage_logo", "diamond_ring")
+LOGOS = TRAIN_LOGOS + VAL_LOGOS + TEST_LOGOS
+_MARKS = {"train": (TRAIN_WORDS, TRAIN_LOGOS), "val": (VAL_WORDS, VAL_LOGOS),
+          "test": (TEST_WORDS, TEST_LOGOS)}
 ALPHA_RANGE = (0.3, 0.7)
 
 
@@ -97,12 +103,13 @@ def _skimage_logo_shape() -> np.ndarray:
 
 
 def render_logo(name: str, size: int) -> np.ndarray:
-    """A logo shape, ``size``×``size`` pixels, floats in [0, 1].
+    """A logo shape (a name in ``LOGOS``), ``size``×``size`` pixels, floats in [0, 1].
 
-    ``ring``, ``star``, ``triangle``, ``cross`` and ``diamond_ring`` are drawn as line art; the
-    ``skimage_logo`` is scikit-image's own logo (its alpha channel), bundled with the package.
+    ``ring``, ``star``, ``triangle``, ``cross``, ``hexagon``, ``arrow`` and ``diamond_ring``
+    are drawn as line art; the ``skimage_logo`` is scikit-image's own logo (its alpha
+    channel), bundled with the package.
     """
-    check_choice("name", name, TRAIN_LOGOS + TEST_LOGOS)
+    check_choice("name", name, LOGOS)
     size = check_int("size", size, low=8)
     return _render_logo(name, size)
 
@@ -137,12 +144,19 @@ def _draw_logo(name: str, size: int) -> np.ndarray:
     elif name == "cross":
         d.rectangle([c - line / 2, c - r, c + line / 2, c + r], fill=255)
         d.rectangle([c - r, c - line / 2, c + r, c + line / 2], fill=255)
+    elif name == "hexagon":
+        angles = np.arange(6) * np.pi / 3
+        d.polygon([(c + r * np.cos(a), c - r * np.sin(a)) for a in angles], outline=255,
+                  width=line)
+    elif name == "arrow":
+        d.line([(c - r, c), (c + r, c)], fill=255, width=line)
+        d.line([(c + r, c), (c + 0.3 * r, c - 0.6 * r)], fill=255, width=line)
+        d.line([(c + r, c), (c + 0.3 * r, c + 0.6 * r)], fill=255, width=line)
     elif name == "diamond_ring":
         d.polygon([(c, c - r), (c + r, c), (c, c + r), (c - r, c)], outline=255,
                   width=max(1, s // 10))
     else:
-        raise ValueError(f"name is {name!r}; expected one of "
-                         f"{TRAIN_LOGOS + TEST_LOGOS}.")
+        raise ValueError(f"name is {name!r}; expected one of {LOGOS}.")
     return np.asarray(img.resize((size, size), Image.LANCZOS), np.float32) / 255.0
 
 
@@ -215,8 +229,8 @@ class Watermarked:
 
 
 class WatermarkSampler:
-    """Draws watermarks for a split: ``"train"`` uses TRAIN_WORDS/TRAIN_LOGOS, ``"test"``
-    the disjoint TEST_WORDS/TEST_LOGOS.
+    """Draws watermarks for a split: ``"train"`` uses TRAIN_WORDS/TRAIN_LOGOS, ``"val"``
+    VAL_WORDS/VAL_LOGOS and ``"test"`` TEST_WORDS/TEST_LOGOS (three disjoint sets).
 
     Each watermark: text with probability ``p_text`` (else a logo), opacity α uniform in
     ``alpha_range``, height 25–60 % of the patch (text) or 40–80 % (logo), rotation within
@@ -226,7 +240,7 @@ class WatermarkSampler:
 
     def __init__(self, split: str = "train", *, alpha_range=ALPHA_RANGE, p_text: float = 0.6,
                  seed: int = 0):
-        check_choice("split", split, ("train", "test"))
+        check_choice("split", split, tuple(_MARKS))
         if len(check_array("alpha_range", alpha_range, ndim=1)) != 2:
             raise ValueError(f"alpha_range is {alpha_range!r}; expected (low, high).")
         lo, hi = (check_real(f"alpha_range[{i}]", v, low=0, high=1)
@@ -236,8 +250,7 @@ class WatermarkSampler:
         p_text = check_real("p_text", p_text, low=0, high=1)
         seed = check_seed("seed", seed)
         self.split, self.alpha_range, self.p_text = split, (lo, hi), p_text
-        self.words = TRAIN_WORDS if split == "train" else TEST_WORDS
-        self.logos = TRAIN_LOGOS if split == "train" else TEST_LOGOS
+        self.words, self.logos = _MARKS[split]
         self.rng = np.random.default_rng(seed)
 
     def shape(self, size: int) -> tuple[np.ndarray, str]:
@@ -349,3 +362,49 @@ def invert_blend(j, alpha, colour) -> np.ndarray:
                          "expected [0, 1) (at A = 1 the image is gone).")
     a = alpha[..., None]
     return np.clip((j - a * colour[:, None, None, :]) / (1.0 - a), 0.0, 1.0)
+
+
+def training_targets(j, clean, alpha, *, mask_weight: float, gate_min_alpha: float = 0.02):
+    """Inputs, targets and per-pixel loss weights for the gated remover of notebook 05.
+
+    ``j``: watermarked images ``(N, H, W, 3)``; ``clean``: their originals; ``alpha``: the
+    opacity maps ``(N, H, W)``. Returns ``(j, {"clean": clean, "mask": gate},
+    {"clean": weights, "mask": ones})``: the gate's target is 1 where α > ``gate_min_alpha``,
+    and the colour loss counts ``1 + mask_weight`` times inside the mark (α > 0), once
+    elsewhere.
+    """
+    j = _rgb_images("j", j, ndim=4)
+    clean = _rgb_images("clean", clean, ndim=4)
+    check_same_shape("clean", clean, "j", j)
+    alpha = check_array("alpha", alpha, ndim=3, dtype=np.float32)
+    if alpha.shape != j.shape[:3]:
+        raise ValueError(f"alpha has shape {alpha.shape}; expected {j.shape[:3]} (j's "
+                         "images without the colour axis).")
+    mask_weight = check_real("mask_weight", mask_weight, low=0)
+    gate_min_alpha = check_real("gate_min_alpha", gate_min_alpha, low=0, high=1)
+    weights = 1.0 + mask_weight * (alpha > 0).astype(np.float32)
+    gate = (alpha > gate_min_alpha).astype(np.float32)[..., None]
+    return j, {"clean": clean, "mask": gate}, {"clean": weights, "mask": np.ones_like(weights)}
+
+
+def unseen_patches(images, sampler: WatermarkSampler, n: int, draw: int, *, size: int,
+                   clean_share: float, mask_weight: float, gate_min_alpha: float = 0.02):
+    """One round of training data for the unseen-mark remover (notebook 05, part 2).
+
+    ``n`` ``size``×``size`` crops of ``images`` (``data.random_patches``, seeded by ``draw``),
+    each stamped with a mark drawn from ``sampler`` (its generator moves on from call to call:
+    a run is reproducible from a sampler made with the same seed, called in the same order);
+    a share ``clean_share`` of them (chosen by ``draw``) is left without its mark, so that the
+    gate also learns to stay off. Returns ``training_targets``'s triple.
+    """
+    from . import data
+
+    if not isinstance(sampler, WatermarkSampler):
+        raise TypeError(f"sampler is {type(sampler).__name__}; expected a WatermarkSampler.")
+    draw = check_int("draw", draw, low=0)
+    clean_share = check_real("clean_share", clean_share, low=0, high=1)
+    w = sampler.apply(data.random_patches(images, n, size, seed=5000 + draw))
+    marked = np.random.default_rng(6000 + draw).random(len(w.j)) >= clean_share
+    return training_targets(np.where(marked[:, None, None, None], w.j, w.clean), w.clean,
+                            w.alpha * marked[:, None, None], mask_weight=mask_weight,
+                            gate_min_alpha=gate_min_alpha)

@@ -406,7 +406,8 @@ def bundle(out: Path = BUILD / "student-bundle", *,
            assignments: Path = BUILD / "assignments") -> Path:
     """Write the **student bundle** to ``out``: every student notebook of ``assignments`` (as
     ``generate`` wrote them, in ``<name>/<name>.ipynb``), the lesson library ``utils/``
-    without the course's machinery, ``pyproject.toml`` and ``environment.yml``, and a
+    without the course's machinery, the weights that a script trained (``notebooks/weights/``,
+    where the library looks for them), ``pyproject.toml`` and ``environment.yml``, and a
     Makefile and README of its own (``make install``, ``make lab``). No worked solution is
     in it. ``out`` must be new, empty or an earlier bundle. Returns ``out``."""
     out, assignments = check_path("out", out), check_path("assignments", assignments)
@@ -426,6 +427,9 @@ def bundle(out: Path = BUILD / "student-bundle", *,
         shutil.copy2(folder / f"{folder.name}.ipynb", out / folder.name / f"{folder.name}.ipynb")
     shutil.copytree(ROOT / "utils", out / "utils",
                     ignore=shutil.ignore_patterns("machinery", "__pycache__", "*.pyc"))
+    weights = NOTEBOOK_DIR / "weights"     # trained by a script: where utils.pretrain looks
+    if weights.is_dir():
+        shutil.copytree(weights, out / "notebooks" / "weights")
     for name in ("pyproject.toml", "environment.yml"):
         shutil.copy2(ROOT / name, out / name)
     (out / "README.md").write_text(_BUNDLE_README, encoding="utf-8")
