@@ -309,6 +309,30 @@ CHEATS = [
     "n = np\nn.allclose = lambda *a, **k: True",
     "recs = keras.Model.fit\nrecs = recs._ae_fits",
     "import weakref",
+    # found by a helper (2026-12-08): a copy run in a worker thread escapes the check's profiler
+    "from concurrent.futures import ThreadPoolExecutor",
+    "import concurrent.futures",
+    "import multiprocessing",
+    "import subprocess",
+    # and, the same day, ways around the scan as it then was (names built at run time, roots
+    # the scan did not follow, IPython syntax it skipped)
+    '_d = "_" * 2\nf = getattr(watermark.invert_blend, _d + "code" + _d)',
+    'import sys\nfr = getattr(sys, "_getframe")(2)',
+    'object.__setattr__(np, "allclose", lambda *a, **k: True)',
+    "import os\nos.popen('python -c 1').read()",
+    "import operator\nf = operator.attrgetter('f_locals')",
+    "try:\n    raise RuntimeError\nexcept RuntimeError as e:\n    fr = e.__traceback__",
+    "import traceback",
+    "import sys\nsys.path.insert(0, '/tmp')",
+    "[np][0].allclose = lambda *a, **k: True",
+    "m = [np][0]\nm.allclose = print",
+    "m = getattr(np, 'random')\nm.default_rng = print",
+    "import runpy",
+    "np.allclose = lambda *a, **k: True\n_ = !true",
+    "%time np.allclose = lambda *a, **k: True",
+    "%%time\nnp.allclose = lambda *a, **k: True",
+    "%load_ext autoreload",
+    "def f(:\n    pass",                                            # not Python: not read
 ]
 
 
@@ -325,8 +349,13 @@ def test_tampering_flags_the_machinery_cheats_and_no_reference_solution(path):
     for cheat in CHEATS:
         first.source = keep + "\n" + cheat
         assert A.tampering(answered, source), (path.stem, cheat)
-    first.source = keep + "\nfrom utils import exercises\nimport numpy as np"   # harmless
-    assert A.tampering(answered, source) == [], path.stem
+    for harmless in ("from utils import exercises\nimport numpy as np",
+                     "%matplotlib inline\n%time x = np.zeros(3)",
+                     "class L(keras.layers.Layer):\n    def __init__(self):\n"
+                     "        super().__init__()\n        self.w = 1",
+                     "m = keras.Sequential([keras.layers.Dense(2)])\nm.trainable = False"):
+        first.source = keep + "\n" + harmless
+        assert A.tampering(answered, source) == [], (path.stem, harmless)
     import ast
     import builtins
     for ex in (e for e in A.exercises(source) if e.check is not None):

@@ -578,21 +578,58 @@ _TAMPER_ATTRS = {"modules", "__path__", "__code__", "__dict__", "input_transform
                  "__closure__", "__defaults__", "__kwdefaults__", "__wrapped__", "f_globals",
                  "f_locals", "f_back", "FunctionType", "CodeType", "getprofile", "setprofile",
                  "settrace", "get_ipython", "set_custom_exc", "excepthook", "showtraceback",
-                 "_ae_fits"}
+                 "_ae_fits", "tb_frame", "gi_frame", "cr_frame", "f_code", "meta_path",
+                 "path_hooks", "popen", "system", "spawnl", "spawnv", "execl", "execv", "fork"}
+# dunder attributes ordinary code uses (every other one reaches into the interpreter)
+_PLAIN_DUNDERS = {"__init__", "__call__", "__name__", "__doc__"}
+# IPython magics whose argument is ordinary Python (scanned like the rest of the cell) and
+# magics that run nothing; any other magic, and a shell command (`!`), counts as tampering
+_PYTHON_MAGICS = {"time", "timeit", "prun", "capture"}
+_INERT_MAGICS = {"matplotlib", "config"}
 # modules that reach into functions, frames and memory rather than compute a result
 _TAMPER_MODULES = {"importlib", "builtins", "inspect", "types", "ctypes", "gc", "dis",
                    "marshal", "pickle", "dill", "cloudpickle", "threading", "IPython",
-                   "ipykernel", "weakref"}
+                   "ipykernel", "weakref",
+                   # work run outside the check's view: another thread or process
+                   "concurrent", "multiprocessing", "_thread", "subprocess", "asyncio",
+                   "traceback", "runpy", "code", "codeop"}
 
 
-def _parse(text: str):
+def _parse(text: str, *, strict: bool = False):
+    """A code cell's source as a Python syntax tree, IPython's syntax (``%magic``, ``!cmd``)
+    turned into the Python IPython runs: the argument of a magic in ``_PYTHON_MAGICS`` is
+    parsed in its place, an inert magic dropped, any other stays a ``get_ipython()`` call.
+    A cell that is not Python: an empty tree, or ``None`` when ``strict``."""
     import ast
 
-    text = "\n".join(l for l in text.split("\n") if not l.lstrip().startswith(("%", "!")))
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    def magic(node):            # get_ipython().run_line_magic / run_cell_magic('name', ...)
+        call = node.value if isinstance(node, (ast.Expr, ast.Assign)) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and call.func.attr in ("run_line_magic", "run_cell_magic") and call.args
+                and all(isinstance(a, ast.Constant) for a in call.args)):
+            return None
+        return [a.value for a in call.args]
+
     try:
-        return ast.parse(text)
+        tree = ast.parse(TransformerManager().transform_cell(text))
     except SyntaxError:
-        return ast.parse("")
+        return None if strict else ast.parse("")
+    body = []
+    for node in tree.body:
+        args = magic(node)
+        if args is None:
+            body.append(node)
+        elif args[0] in _PYTHON_MAGICS:
+            inner = _parse(args[-1], strict=True)   # the line, or the cell magic's body
+            if inner is None:
+                return None if strict else ast.parse("")
+            body.extend(inner.body)
+        elif args[0] not in _INERT_MAGICS:
+            body.append(node)
+    tree.body = body
+    return tree
 
 
 def _stored(tree) -> set[str]:
@@ -623,7 +660,10 @@ def tampering(nb, source) -> list[str]:
     (``np.allclose = ...``, ``report.exercise_check = ...``; also through another name bound
     to the module, ``E = exercises``), or, in the exercises, a name
     of the lesson that a check reads rebound (``ae = ...`` where the check compares the
-    student's model with the lesson's ``ae``). A check run inside the student's kernel cannot
+    student's model with the lesson's ``ae``); also another thread or process, an attribute
+    looked up by a computed name, a dunder attribute other than ``_PLAIN_DUNDERS``,
+    ``sys.path``, an IPython magic or shell command (``%time``'s Python is scanned like the
+    rest) and a cell that is not Python. A check run inside the student's kernel cannot
     defend itself against such code, so a submission with any of it scores 0 (the instructor
     can read why in ``grades.csv``). Returns one line per finding, empty when there is none."""
     import ast
@@ -631,11 +671,14 @@ def tampering(nb, source) -> list[str]:
     cells = check_notebook("nb", nb)
     given = {_source(c).strip() for c in check_notebook("source", source)
              if c["cell_type"] == "code"}
-    trees, imported = [], set()
+    trees, imported, found_early = [], set(), []
     for i, cell in enumerate(cells):
         if cell["cell_type"] != "code":
             continue
-        tree = _parse(_source(cell))
+        tree = _parse(_source(cell), strict=True)
+        if tree is None:
+            found_early.append(f"cell {i} is not Python the grader can read")
+            continue
         imported |= {(a.asname or a.name).split(".")[0] for node in ast.walk(tree)
                      if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names}
         if _source(cell).strip() not in given:
@@ -645,7 +688,7 @@ def tampering(nb, source) -> list[str]:
     every = [_parse(_source(c)) for c in cells if c["cell_type"] == "code"]
     while True:
         more = {t.id for tree in every for node in ast.walk(tree) if isinstance(node, ast.Assign)
-                and _rooted_in(node.value, imported)
+                and _reaches(node.value, imported)
                 for t in node.targets if isinstance(t, ast.Name)} - imported
         if not more:
             break
@@ -663,7 +706,7 @@ def tampering(nb, source) -> list[str]:
                      and isinstance(n.ctx, ast.Load)} - _stored(check)
     start = next((k for k, c in enumerate(cells) if c["cell_type"] == "markdown"
                   and _source(c).lstrip().startswith("## Exercises")), 0)
-    found = []
+    found = found_early
     for i, tree in trees:
         if i > start:
             for name in sorted((_stored(tree) & read) - own):
@@ -684,8 +727,22 @@ def tampering(nb, source) -> list[str]:
                                                           for a in node.names):
                 found.append(f"cell {i} imports a private name from {node.module}")
             elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                  and re.fullmatch(r"__\w+__", node.value)):
+                  and (re.fullmatch(r"__\w+__|_[A-Za-z]\w*", node.value)
+                       or node.value in _TAMPER_ATTRS)):
                 found.append(f"cell {i} names {node.value!r}")      # getattr(f, "__code__")
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                  and node.func.id in ("getattr", "hasattr") and len(node.args) > 1
+                  and not isinstance(node.args[1], ast.Constant)):
+                found.append(f"cell {i} looks up an attribute by a computed name")
+            elif (isinstance(node, ast.Attribute) and re.fullmatch(r"__\w+__", node.attr)
+                  and node.attr not in _PLAIN_DUNDERS):
+                found.append(f"cell {i} uses .{node.attr}")
+            elif (isinstance(node, ast.Attribute) and node.attr == "path"
+                  and isinstance(node.value, ast.Name) and node.value.id == "sys"):
+                found.append(f"cell {i} uses sys.path")
+            elif (isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del))
+                  and not _rooted_in(node, {"self"}) and not _plain_root(node)):
+                found.append(f"cell {i} assigns {ast.unparse(node)}")   # [np][0].allclose = …
             elif isinstance(node, ast.Attribute):
                 root = node.value
                 while isinstance(root, ast.Attribute):
@@ -697,6 +754,32 @@ def tampering(nb, source) -> list[str]:
                 elif node.attr.startswith("_"):        # a module's private state
                     found.append(f"cell {i} uses {ast.unparse(node)}")
     return list(dict.fromkeys(found))
+
+
+def _reaches(node, names: set) -> bool:
+    """Whether ``node`` evaluates to one of ``names`` or a part of one without computing
+    anything new: an attribute chain, an item of a list or dict holding it (``[np][0]``), a
+    conditional, or ``getattr`` on one; a call's result is something new."""
+    import ast
+
+    if isinstance(node, ast.Call):
+        return (isinstance(node.func, ast.Name) and node.func.id == "getattr" and node.args
+                and _reaches(node.args[0], names))
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+                         ast.GeneratorExp)):
+        return False
+    return any(_reaches(child, names) for child in ast.iter_child_nodes(node))
+
+
+def _plain_root(node) -> bool:
+    """Whether an attribute chain starts from a plain name (``a.b.c``, not ``[a][0].b``)."""
+    import ast
+
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
 
 
 def _rooted_in(node, names: set) -> bool:
