@@ -328,6 +328,8 @@ CHEATS = [
     "m = [np][0]\nm.allclose = print",
     "m = getattr(np, 'random')\nm.default_rng = print",
     "import runpy",
+    "import sys\ntb = sys.exc_info()[2]",
+    "from operator import attrgetter",
     "np.allclose = lambda *a, **k: True\n_ = !true",
     "%time np.allclose = lambda *a, **k: True",
     "%%time\nnp.allclose = lambda *a, **k: True",

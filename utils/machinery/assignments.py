@@ -579,7 +579,8 @@ _TAMPER_ATTRS = {"modules", "__path__", "__code__", "__dict__", "input_transform
                  "f_locals", "f_back", "FunctionType", "CodeType", "getprofile", "setprofile",
                  "settrace", "get_ipython", "set_custom_exc", "excepthook", "showtraceback",
                  "_ae_fits", "tb_frame", "gi_frame", "cr_frame", "f_code", "meta_path",
-                 "path_hooks", "popen", "system", "spawnl", "spawnv", "execl", "execv", "fork"}
+                 "path_hooks", "popen", "system", "spawnl", "spawnv", "execl", "execv", "fork",
+                 "exc_info", "exception"}
 # dunder attributes ordinary code uses (every other one reaches into the interpreter)
 _PLAIN_DUNDERS = {"__init__", "__call__", "__name__", "__doc__"}
 # IPython magics whose argument is ordinary Python (scanned like the rest of the cell) and
@@ -592,7 +593,7 @@ _TAMPER_MODULES = {"importlib", "builtins", "inspect", "types", "ctypes", "gc", 
                    "ipykernel", "weakref",
                    # work run outside the check's view: another thread or process
                    "concurrent", "multiprocessing", "_thread", "subprocess", "asyncio",
-                   "traceback", "runpy", "code", "codeop"}
+                   "traceback", "runpy", "code", "codeop", "operator"}
 
 
 def _parse(text: str, *, strict: bool = False):
