@@ -45,9 +45,13 @@ def _free_port() -> int:
 
 
 def _stored_images(path: Path) -> int:
+    """The stored figures JupyterLab shows: those of cells whose outputs are not collapsed
+    (a worked solution's are, until the student opens it)."""
     nb = nbformat.read(path, as_version=4)
     return sum("image/png" in out.get("data", {})
-               for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
+               for cell in nb.cells if cell.cell_type == "code"
+               and not cell.metadata.get("jupyter", {}).get("outputs_hidden")
+               for out in cell.outputs)
 
 
 def _has_math(path: Path) -> bool:
