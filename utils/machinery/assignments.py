@@ -742,12 +742,10 @@ def tampering(nb, source) -> list[str]:
                   and isinstance(node.value, ast.Name) and node.value.id == "sys"):
                 found.append(f"cell {i} uses sys.path")
             elif (isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del))
-                  and not _rooted_in(node, {"self"}) and not _plain_root(node)):
+                  and not isinstance(_root(node), ast.Name)):
                 found.append(f"cell {i} assigns {ast.unparse(node)}")   # [np][0].allclose = …
             elif isinstance(node, ast.Attribute):
-                root = node.value
-                while isinstance(root, ast.Attribute):
-                    root = root.value
+                root = _root(node)
                 if not (isinstance(root, ast.Name) and root.id in imported):
                     continue
                 if isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -774,22 +772,13 @@ def _reaches(node, names: set) -> bool:
     return any(_reaches(child, names) for child in ast.iter_child_nodes(node))
 
 
-def _plain_root(node) -> bool:
-    """Whether an attribute chain starts from a plain name (``a.b.c``, not ``[a][0].b``)."""
+def _root(node):
+    """Where an attribute chain starts: ``a`` of ``a.b.c``, the list of ``[a][0].b``."""
     import ast
 
     while isinstance(node, ast.Attribute):
         node = node.value
-    return isinstance(node, ast.Name)
-
-
-def _rooted_in(node, names: set) -> bool:
-    """Whether ``node`` is a name of ``names`` or an attribute chain on one."""
-    import ast
-
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    return isinstance(node, ast.Name) and node.id in names
+    return node
 
 
 def restore_checks(nb, source):
